@@ -1,0 +1,57 @@
+# Following the Flow: every command sets up .venv itself on a fresh machine (Python 3.11).
+#   make book   build the HTML book into _build/html (executes every notebook)
+#   make test   unit tests, notebook tests (nbval) and the browser test of the built book
+#   make lab    open the notebooks in JupyterLab
+# Maintainers: make notebooks (re-execute and save the committed notebooks), make lint,
+#   make bench (benchmarks/, not part of the tests), make clean.
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+BOOK   := _build/html/index.html
+JB     := $(BIN)/jupyter-book build . -W -n --keep-going
+# Everything the built book depends on: a change to any of these makes it stale.
+SOURCES := _config.yml _toc.yml references.bib requirements.txt pyproject.toml \
+           $(wildcard chapters/*.md chapters/*.ipynb lstmkit/*.py lstmkit/*/*.py)
+
+.PHONY: book test lab notebooks lint bench clean venv
+
+venv: $(STAMP)
+
+$(STAMP): requirements.txt pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	@touch $@
+
+book: $(STAMP)
+	$(JB)
+	@touch $(BOOK)
+	@echo "The book is at $(CURDIR)/$(BOOK)"
+
+# The tests read the built book, so rebuild it first when any source is newer.
+$(BOOK): $(STAMP) $(SOURCES)
+	$(JB)
+	@touch $@
+
+test: $(STAMP) $(BOOK)
+	$(BIN)/python -m pytest tests chapters --nbval --nbval-current-env \
+		--nbval-sanitize-with tests/sanitize.cfg --nbval-cell-timeout=300
+
+lab: $(STAMP)
+	$(BIN)/jupyter lab chapters
+
+notebooks: $(STAMP)
+	LSTMKIT_STATIC_FRAMES=0 $(BIN)/jupyter nbconvert --to notebook --execute --inplace \
+		--ExecutePreprocessor.timeout=300 --ExecutePreprocessor.store_widget_state=False \
+		chapters/*.ipynb
+
+lint: $(STAMP)
+	$(BIN)/ruff check lstmkit tests benchmarks
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/run_all.py
+
+clean:
+	rm -rf _build .pytest_cache .hypothesis

@@ -1,0 +1,38 @@
+"""lstmkit: the simple RNN and the LSTM in numpy, with backpropagation written by hand.
+
+Every chapter of *Following the Flow* imports this package as ``import lstmkit as lk``
+and calls its submodules by name:
+
+====================  ==========================================================
+``lk.rnn``            simple RNN forward pass and backpropagation through time
+``lk.lstm``           vanilla LSTM (Greff et al. 2017) with optional peepholes
+``lk.gradcheck``      central finite differences, to check any hand-made gradient
+``lk.losses``         mean squared error and softmax cross-entropy
+``lk.optim``          SGD, Adam and gradient-norm clipping
+``lk.tasks``          the adding problem and the Seattle temperature series
+``lk.train``          a small training loop for a recurrent model plus readout
+``lk.viz``            diagrams and sliders that work with and without a kernel
+====================  ==========================================================
+
+Submodules are imported on first use, so ``import lstmkit`` stays cheap and does not
+pull in matplotlib until a drawing is asked for.
+"""
+
+import importlib
+
+__version__ = "0.1.0"
+
+_SUBMODULES = ("rnn", "lstm", "gradcheck", "losses", "optim", "tasks", "train", "viz")
+__all__ = list(_SUBMODULES)
+
+
+def __getattr__(name):
+    if name in _SUBMODULES:
+        module = importlib.import_module(f".{name}", __name__)
+        globals()[name] = module
+        return module
+    raise AttributeError(f"module 'lstmkit' has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted(set(globals()) | set(_SUBMODULES))

@@ -29,7 +29,9 @@ CHROMIUM_ARGS = [
 
 def chromium_path():
     """Return the path of the system chromium, or skip (fail under CI) when there is none."""
-    path = shutil.which("chromium") or ("/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None)
+    path = shutil.which("chromium")
+    if path is None and Path("/usr/bin/chromium").exists():
+        path = "/usr/bin/chromium"
     if path is None:
         message = "chromium is not installed: run `apt-get install -y chromium` (Debian/Ubuntu)"
         if os.environ.get("CI") == "true":
@@ -78,10 +80,15 @@ class PageRecorder:
         self.requests, self.failed, self.bad_status, self.errors = [], [], [], []
         page.on("request", lambda r: self.requests.append(r.url))
         page.on("requestfailed", lambda r: self.failed.append(f"{r.url} ({r.failure})"))
-        page.on("response", lambda r: r.status >= 400 and self.bad_status.append(f"{r.url} {r.status}"))
+        page.on("response", self._on_response)
         page.on("console", lambda m: m.type == "error" and self.errors.append(m.text))
         page.on("pageerror", lambda e: self.errors.append(str(e)))
 
+    def _on_response(self, response):
+        if response.status >= 400:
+            self.bad_status.append(f"{response.url} {response.status}")
+
     def foreign(self, allowed_prefix):
         """Requests to anything but ``allowed_prefix`` and inline data."""
-        return [u for u in self.requests if not u.startswith((allowed_prefix, "data:", "blob:", "about:"))]
+        local = (allowed_prefix, "data:", "blob:", "about:")
+        return [u for u in self.requests if not u.startswith(local)]

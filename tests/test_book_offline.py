@@ -9,8 +9,10 @@ ROOT = Path(__file__).resolve().parent.parent
 HTML = ROOT / "_build" / "html"
 
 # Attributes that make a browser fetch something (links in <a href> are only links).
-LOADED = re.compile(r"""<(script|link|img|iframe|source|video|audio)\b[^>]*?\b(src|href)\s*=\s*["'](https?:)?//""",
-                    re.IGNORECASE)
+LOADED = re.compile(
+    r"""<(script|link|img|iframe|source|video|audio)\b[^>]*?\b(src|href)\s*=\s*["'](https?:)?//""",
+    re.IGNORECASE,
+)
 CSS_URL = re.compile(r"""(url\(\s*["']?|@import\s+["'])(https?:)?//""", re.IGNORECASE)
 
 

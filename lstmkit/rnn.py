@@ -1,0 +1,426 @@
+r"""The simple recurrent network and backpropagation through time (BPTT).
+
+Notation of Goodfellow, Bengio and Courville (2016), chapter 10. For every time step
+:math:`t = 0, \dots, T-1` and every batch entry,
+
+.. math::
+
+    a(t) &= b + W h(t-1) + U x(t) \\
+    h(t) &= \tanh\big(a(t)\big) \\
+    o(t) &= c + V h(t)
+
+with a given initial state :math:`h(-1) = h_0` (zeros by default).
+
+Arrays are time-major: ``x`` has shape ``(T, B, D)``, ``a`` and ``h`` have shape
+``(T, B, H)``, ``o`` has shape ``(T, B, K)``. Batch entries are rows, so in code the
+matrix products read ``h @ W.T``; the equations above are written for one column vector.
+
+The parameters are a plain dict:
+
+=======  ==========  ====================================
+key      shape       role
+=======  ==========  ====================================
+``U``    ``(H, D)``  input to hidden
+``W``    ``(H, H)``  hidden to hidden (the recurrence)
+``b``    ``(H,)``    hidden bias
+``V``    ``(K, H)``  hidden to output
+``c``    ``(K,)``    output bias
+=======  ==========  ====================================
+
+Examples
+--------
+>>> import numpy as np
+>>> import lstmkit as lk
+>>> rng = np.random.default_rng(0)
+>>> params = lk.rnn.init_params(3, 5, 2, rng=rng)
+>>> x = rng.standard_normal((4, 2, 3))          # T=4 steps, B=2 sequences, D=3
+>>> cache = lk.rnn.forward(params, x)
+>>> dJ_do = np.ones_like(cache.o)               # J = sum of all outputs
+>>> grads, deltas = lk.rnn.backward(params, cache, dJ_do)
+>>> grads["W"].shape, deltas.h.shape
+((5, 5), (4, 2, 5))
+"""
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from . import _checks
+
+__all__ = [
+    "RNNCache",
+    "RNNDeltas",
+    "init_params",
+    "forward",
+    "backward",
+    "step_contributions",
+    "hidden_jacobian",
+]
+
+PARAM_SHAPES = {"U": ("H", "D"), "W": ("H", "H"), "b": ("H",), "V": ("K", "H"), "c": ("K",)}
+
+
+@dataclass(eq=False, repr=False)
+class RNNCache:
+    r"""Everything the forward pass computed, kept for the backward pass.
+
+    Attributes
+    ----------
+    x : ndarray, shape (T, B, D)
+        The inputs :math:`x(t)`.
+    a : ndarray, shape (T, B, H)
+        Pre-activations :math:`a(t) = b + W h(t-1) + U x(t)`.
+    h : ndarray, shape (T, B, H)
+        Hidden states :math:`h(t) = \tanh(a(t))`.
+    o : ndarray, shape (T, B, K)
+        Outputs :math:`o(t) = c + V h(t)`.
+    h0 : ndarray, shape (B, H)
+        The initial state :math:`h(-1)`.
+    h_prev : ndarray, shape (T, B, H)
+        :math:`h(t-1)` for every step, so ``h_prev[0]`` is ``h0`` (a view, not a copy).
+    """
+
+    x: np.ndarray
+    a: np.ndarray
+    h: np.ndarray
+    o: np.ndarray
+    h0: np.ndarray
+    h_prev: np.ndarray
+
+    __repr__ = _checks.shapes_repr
+
+
+@dataclass(eq=False, repr=False)
+class RNNDeltas:
+    r"""Derivatives of the loss :math:`J` with respect to the variables of the forward pass.
+
+    They are *total* derivatives: every path from the variable to :math:`J` is counted
+    (with ``truncate=k``, only the paths kept by the truncation, see :func:`backward`).
+
+    Attributes
+    ----------
+    o : ndarray, shape (T, B, K)
+        :math:`\partial J / \partial o(t)`, the upstream gradient passed to :func:`backward`.
+    h : ndarray, shape (T, B, H)
+        :math:`\delta h(t) = V^\top \partial J/\partial o(t) + W^\top \delta a(t+1)`.
+    a : ndarray, shape (T, B, H)
+        :math:`\delta a(t) = \delta h(t) \odot \big(1 - h(t)^2\big)`.
+    x : ndarray, shape (T, B, D)
+        :math:`\delta x(t) = U^\top \delta a(t)`.
+    h0 : ndarray, shape (B, H)
+        :math:`\delta h(-1) = W^\top \delta a(0)`.
+    """
+
+    o: np.ndarray
+    h: np.ndarray
+    a: np.ndarray
+    x: np.ndarray
+    h0: np.ndarray
+
+    __repr__ = _checks.shapes_repr
+
+
+def init_params(n_in, n_hidden, n_out, *, rng, scale=None, dtype=np.float64):
+    r"""Random parameters for a simple RNN with ``D = n_in``, ``H = n_hidden``, ``K = n_out``.
+
+    The weight matrices are drawn from :math:`\mathcal{N}(0, s^2)`; the biases are zero.
+
+    Parameters
+    ----------
+    n_in, n_hidden, n_out : int
+        Sizes ``D``, ``H`` and ``K``.
+    rng : numpy.random.Generator
+        Source of randomness (required, so that every run is reproducible).
+    scale : float, optional
+        The standard deviation :math:`s` of every weight. By default each matrix uses
+        :math:`s = 1/\sqrt{\text{fan-in}}`: :math:`1/\sqrt{D}` for ``U`` and
+        :math:`1/\sqrt{H}` for ``W`` and ``V``.
+    dtype : float32 or float64
+        The dtype of every array.
+
+    Returns
+    -------
+    dict
+        ``U (H, D)``, ``W (H, H)``, ``b (H,)``, ``V (K, H)``, ``c (K,)``.
+    """
+    D = _checks.positive_int("n_in", n_in)
+    H = _checks.positive_int("n_hidden", n_hidden)
+    K = _checks.positive_int("n_out", n_out)
+    _checks.generator(rng)
+    dtype = np.dtype(dtype)
+    if dtype not in _checks.FLOAT_DTYPES:
+        raise TypeError(f"dtype must be float32 or float64; got {dtype}")
+
+    def weight(rows, cols):
+        s = 1.0 / np.sqrt(cols) if scale is None else scale
+        return (s * rng.standard_normal((rows, cols))).astype(dtype)
+
+    return {
+        "U": weight(H, D),
+        "W": weight(H, H),
+        "b": np.zeros(H, dtype=dtype),
+        "V": weight(K, H),
+        "c": np.zeros(K, dtype=dtype),
+    }
+
+
+def forward(params, x, h0=None):
+    r"""Run the RNN over a batch of sequences.
+
+    .. math::
+
+        a(t) = b + W h(t-1) + U x(t), \qquad h(t) = \tanh\big(a(t)\big),
+        \qquad o(t) = c + V h(t)
+
+    The input part :math:`b + U x(t)` and the outputs :math:`o(t)` are computed for all
+    time steps with one matrix product each; only :math:`W h(t-1)` needs the loop.
+
+    Parameters
+    ----------
+    params : dict
+        ``U``, ``W``, ``b``, ``V``, ``c`` (see :func:`init_params`).
+    x : ndarray, shape (T, B, D)
+        Input sequences, time-major. Same float dtype as the parameters.
+    h0 : ndarray, shape (B, H), optional
+        Initial state :math:`h(-1)`; zeros if omitted.
+
+    Returns
+    -------
+    RNNCache
+        ``x, a, h, o, h0`` (and ``h_prev``), ready for :func:`backward`.
+    """
+    shapes, dtype = _checks.params(params, PARAM_SHAPES)
+    _checks.data("x", x, ("T", "B", "D"), shapes, dtype)
+    h0 = _checks.state("h0", h0, shapes, dtype)
+    U, W, b, V, c = (params[k] for k in ("U", "W", "b", "V", "c"))
+    T, B, D = x.shape
+    H = W.shape[0]
+
+    # a(t) = b + U x(t) for all t at once; the loop then adds W h(t-1).
+    a = (x.reshape(T * B, D) @ U.T + b).reshape(T, B, H)
+    h_all = np.empty((T + 1, B, H), dtype=dtype)  # h_all[t + 1] = h(t), h_all[0] = h(-1)
+    h_all[0] = h0
+    h_prev, h = h_all[:-1], h_all[1:]
+    for t in range(T):
+        a[t] += h_prev[t] @ W.T
+        np.tanh(a[t], out=h[t])
+
+    o = (h.reshape(T * B, H) @ V.T + c).reshape(T, B, -1)
+    return RNNCache(x=x, a=a, h=h, o=o, h0=h_all[0], h_prev=h_prev)
+
+
+def backward(params, cache, dJ_do, truncate=None):
+    r"""Backpropagation through time.
+
+    Given :math:`\partial J/\partial o(t)` for every step, run the recursion backwards
+    from :math:`t = T-1` (where :math:`\delta a(T) = 0`):
+
+    .. math::
+
+        \delta h(t) &= V^\top \frac{\partial J}{\partial o(t)} + W^\top \delta a(t+1) \\
+        \delta a(t) &= \delta h(t) \odot \big(1 - h(t)^2\big)
+
+    and then sum the contributions of all steps:
+
+    .. math::
+
+        \frac{\partial J}{\partial U} = \sum_t \delta a(t)\, x(t)^\top, \quad
+        \frac{\partial J}{\partial W} = \sum_t \delta a(t)\, h(t-1)^\top, \quad
+        \frac{\partial J}{\partial b} = \sum_t \delta a(t), \\
+        \frac{\partial J}{\partial V} = \sum_t \frac{\partial J}{\partial o(t)} h(t)^\top,
+        \quad
+        \frac{\partial J}{\partial c} = \sum_t \frac{\partial J}{\partial o(t)},
+
+    where the sums also run over the batch.
+
+    **Truncated BPTT.** With ``truncate=k`` only the paths from an output :math:`o(t)`
+    back to pre-activations :math:`a(s)` with :math:`t - s < k` are kept: the error
+    entering at step :math:`t` reaches :math:`a(t), a(t-1), \dots, a(t-k+1)` and stops.
+    So ``truncate=1`` keeps no path through :math:`W` at all, and ``truncate=None``
+    (or any ``k >= T``) is full BPTT. The deltas then hold the truncated sums: ``deltas.h``
+    and ``deltas.a`` at step :math:`s` collect the errors of the outputs
+    :math:`o(s), \dots, o(s+k-1)`; ``deltas.x`` and ``deltas.h0`` are one local step
+    further, :math:`U^\top \delta a(s)` and :math:`W^\top \delta a(0)`.
+    This is the gradient of :math:`\sum_t J_t` when every :math:`o(t)` is computed from
+    a state :math:`h(t-k)` that is held constant (and from ``h0`` when :math:`t < k`).
+
+    The other common meaning of truncated BPTT, cutting a long sequence into chunks,
+    carrying the state from chunk to chunk and updating the parameters after each chunk,
+    needs no option: run :func:`forward` on each chunk with ``h0`` set to the last
+    state of the previous chunk, ``cache.h[-1]``; the backward pass stops at ``h0``.
+
+    Parameters
+    ----------
+    params : dict
+        The parameters used in :func:`forward`.
+    cache : RNNCache
+        What :func:`forward` returned.
+    dJ_do : ndarray, shape (T, B, K)
+        :math:`\partial J / \partial o(t)`; put zeros at steps without a loss term.
+    truncate : int, optional
+        Truncation length ``k`` (see above). ``None`` means full BPTT.
+
+    Returns
+    -------
+    grads : dict
+        :math:`\partial J/\partial\theta` for ``U, W, b, V, c``, same shapes as ``params``.
+    deltas : RNNDeltas
+        ``o, h, a, x, h0`` as described in :class:`RNNDeltas`.
+    """
+    shapes, dtype = _checks.params(params, PARAM_SHAPES)
+    tbh = ("T", "B", "H")
+    _checks.cache(
+        cache,
+        RNNCache,
+        {"x": ("T", "B", "D"), "a": tbh, "h": tbh, "h_prev": tbh, "o": ("T", "B", "K")},
+        shapes,
+        dtype,
+    )
+    _checks.data("dJ_do", dJ_do, ("T", "B", "K"), shapes, dtype)
+    truncate = _checks.truncate(truncate)
+    U, W, V = params["U"], params["W"], params["V"]
+    x, h, h_prev = cache.x, cache.h, cache.h_prev
+    T, B, D = x.shape
+    H, K = W.shape[0], V.shape[0]
+
+    # What o(t) sends to h(t) directly, and tanh'(a(t)) = 1 - h(t)^2, for all t at once.
+    dJ_dh_local = (dJ_do.reshape(T * B, K) @ V).reshape(T, B, H)
+    dtanh = 1.0 - h * h
+
+    if truncate is None or truncate >= T:
+        delta_h, delta_a = _bptt_full(W, dJ_dh_local, dtanh)
+    else:
+        delta_h, delta_a = _bptt_truncated(W, dJ_dh_local, dtanh, truncate)
+
+    da = delta_a.reshape(T * B, H)
+    do = dJ_do.reshape(T * B, K)
+    grads = {
+        "U": da.T @ x.reshape(T * B, D),
+        "W": da.T @ h_prev.reshape(T * B, H),
+        "b": da.sum(axis=0),
+        "V": do.T @ h.reshape(T * B, H),
+        "c": do.sum(axis=0),
+    }
+    deltas = RNNDeltas(
+        o=dJ_do,
+        h=delta_h,
+        a=delta_a,
+        x=(da @ U).reshape(T, B, D),
+        h0=delta_a[0] @ W,
+    )
+    return grads, deltas
+
+
+def _bptt_full(W, dJ_dh_local, dtanh):
+    """delta_h(t) = dJ_dh_local(t) + W^T delta_a(t+1);  delta_a(t) = delta_h(t) * dtanh(t)."""
+    T = len(dtanh)
+    delta_h = np.empty_like(dtanh)
+    delta_a = np.empty_like(dtanh)
+    for t in reversed(range(T)):
+        delta_h[t] = dJ_dh_local[t]
+        if t < T - 1:
+            delta_h[t] += delta_a[t + 1] @ W
+        np.multiply(delta_h[t], dtanh[t], out=delta_a[t])
+    return delta_h, delta_a
+
+
+def _bptt_truncated(W, dJ_dh_local, dtanh, k):
+    """Truncated BPTT that keeps the paths from o(t) to a(s) with t - s < k.
+
+    The error of each output is carried back separately for at most k steps. At step t,
+    ``window[j]`` is the part of delta_h(t) that entered at o(t + j), for j = 0..k-1.
+    Going from step t+1 to step t, every part moves one slot down (through W), the part
+    in the last slot has travelled k steps and is dropped, and the error of o(t) enters
+    slot 0. delta_h(t) is the sum over the window. The work is k times that of full BPTT,
+    but it is one matrix product per step, with k*B rows.
+    """
+    T, B, H = dtanh.shape
+    delta_h = np.empty_like(dtanh)
+    delta_a = np.empty_like(dtanh)
+    window = np.zeros((k, B, H), dtype=dtanh.dtype)
+    window_a = np.zeros_like(window)  # window_a[j] = window[j] * dtanh(t): the parts of delta_a
+    for t in reversed(range(T)):
+        window[1:] = (window_a[:-1].reshape(-1, H) @ W).reshape(k - 1, B, H)
+        window[0] = dJ_dh_local[t]
+        np.multiply(window, dtanh[t], out=window_a)
+        window.sum(axis=0, out=delta_h[t])
+        window_a.sum(axis=0, out=delta_a[t])
+    return delta_h, delta_a
+
+
+def step_contributions(cache, deltas):
+    r"""The gradient split into the contributions of the single time steps.
+
+    .. math::
+
+        \Big(\frac{\partial J}{\partial U}\Big)(t) = \delta a(t)\, x(t)^\top, \quad
+        \Big(\frac{\partial J}{\partial W}\Big)(t) = \delta a(t)\, h(t-1)^\top, \quad
+        \Big(\frac{\partial J}{\partial b}\Big)(t) = \delta a(t), \\
+        \Big(\frac{\partial J}{\partial V}\Big)(t) = \frac{\partial J}{\partial o(t)}\,
+        h(t)^\top, \quad
+        \Big(\frac{\partial J}{\partial c}\Big)(t) = \frac{\partial J}{\partial o(t)},
+
+    each summed over the batch. Summing over :math:`t` gives the ``grads`` of
+    :func:`backward` (truncated or not, matching the ``deltas`` given).
+
+    Parameters
+    ----------
+    cache : RNNCache
+        From :func:`forward`.
+    deltas : RNNDeltas
+        From :func:`backward`.
+
+    Returns
+    -------
+    dict
+        ``U (T, H, D)``, ``W (T, H, H)``, ``b (T, H)``, ``V (T, K, H)``, ``c (T, K)``.
+    """
+    if not isinstance(cache, RNNCache):
+        raise TypeError(f"cache must be the RNNCache returned by forward(); got {type(cache)}")
+    if not isinstance(deltas, RNNDeltas):
+        raise TypeError(f"deltas must be the RNNDeltas returned by backward(); got {type(deltas)}")
+    if deltas.a.shape != cache.a.shape or deltas.o.shape != cache.o.shape:
+        raise ValueError(
+            f"deltas (a {deltas.a.shape}, o {deltas.o.shape}) do not belong to cache "
+            f"(a {cache.a.shape}, o {cache.o.shape})"
+        )
+    da_T = deltas.a.transpose(0, 2, 1)  # (T, H, B)
+    do_T = deltas.o.transpose(0, 2, 1)  # (T, K, B)
+    return {
+        "U": da_T @ cache.x,
+        "W": da_T @ cache.h_prev,
+        "b": deltas.a.sum(axis=1),
+        "V": do_T @ cache.h,
+        "c": deltas.o.sum(axis=1),
+    }
+
+
+def hidden_jacobian(params, cache, t):
+    r"""The Jacobian :math:`\partial h(t) / \partial h(t-1)` at step ``t``.
+
+    .. math::
+
+        \frac{\partial h(t)}{\partial h(t-1)} = \operatorname{diag}\big(1 - h(t)^2\big)\, W
+
+    Backpropagation multiplies the error :math:`\delta h(t)` by the transpose,
+    :math:`W^\top \operatorname{diag}(1 - h(t)^2)` (the form written by Pascanu et al.
+    2013), once per step, so products of these matrices decide whether errors vanish or
+    explode over long time lags.
+
+    Parameters
+    ----------
+    params : dict
+    cache : RNNCache
+        From :func:`forward`.
+    t : int
+        The step, ``0 <= t < T`` (at ``t = 0`` the derivative is with respect to ``h0``).
+
+    Returns
+    -------
+    ndarray, shape (B, H, H)
+        ``jac[b, j, k]`` is :math:`\partial h_j(t) / \partial h_k(t-1)` for batch entry ``b``.
+    """
+    shapes, dtype = _checks.params(params, PARAM_SHAPES)
+    _checks.cache(cache, RNNCache, {"h": ("T", "B", "H")}, shapes, dtype)
+    h = cache.h[_checks.time_step(t, shapes["T"])]
+    return (1.0 - h * h)[:, :, None] * params["W"]

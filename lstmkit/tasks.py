@@ -1,0 +1,246 @@
+r"""Data for the chapters: the adding problem and hourly Seattle temperatures.
+
+All sequences are time-major, ``(T, B, D)``, ready for :func:`lstmkit.rnn.forward` and
+:func:`lstmkit.lstm.forward`.
+
+**The adding problem** (Hochreiter and Schmidhuber 1997, experiment 4) needs memory over
+long time lags: the network sees a sequence of random numbers, two of which are marked,
+and must output their sum at the end.
+
+**Seattle temperatures**: the hourly temperatures of 2010 shipped as
+``seattle-temps.csv`` with the ``vega_datasets`` package. The file is read directly
+with numpy; neither ``vega_datasets`` nor pandas is imported, and nothing is downloaded.
+"""
+
+import importlib.util
+from pathlib import Path
+
+import numpy as np
+
+from . import _checks
+
+__all__ = [
+    "adding_problem",
+    "adding_batches",
+    "seattle_csv_path",
+    "seattle_temperatures",
+    "forecast_windows",
+    "standardize",
+    "unstandardize",
+]
+
+
+def adding_problem(T, batch, *, rng, dtype=np.float64):
+    r"""One batch of the adding problem.
+
+    Each sequence has two input channels. Channel 0 holds values
+    :math:`v(t) \sim U[0, 1)`; channel 1 holds markers :math:`m(t) \in \{0, 1\}` with
+    exactly two ones, one at a uniformly random step of the first half
+    :math:`0 \le t_1 < \lfloor T/2 \rfloor` and one in the second half
+    :math:`\lfloor T/2 \rfloor \le t_2 < T`. The target is the sum of the two marked
+    values:
+
+    .. math::
+
+        y = \sum_t m(t)\, v(t) = v(t_1) + v(t_2)
+
+    This is the common modern variant (e.g. Le, Jaitly and Hinton 2015). Hochreiter
+    and Schmidhuber (1997) drew values from :math:`[-1, 1]`, placed the first marker
+    among the first ten steps and used the target :math:`0.5 + (v_1 + v_2)/4`.
+
+    Predicting the constant 1 gives a mean squared error of
+    :math:`\operatorname{Var}(v_1 + v_2) = 2/12 = 1/6`: that is the baseline to beat.
+
+    Parameters
+    ----------
+    T : int
+        Sequence length, at least 2.
+    batch : int
+        Number of sequences ``B``.
+    rng : numpy.random.Generator
+    dtype : float32 or float64
+
+    Returns
+    -------
+    x : ndarray, shape (T, B, 2)
+        ``x[..., 0]`` the values, ``x[..., 1]`` the markers.
+    y : ndarray, shape (B, 1)
+        The targets.
+    """
+    T = _checks.positive_int("T", T)
+    B = _checks.positive_int("batch", batch)
+    _checks.generator(rng)
+    if T < 2:
+        raise ValueError(f"the adding problem needs T >= 2 (one marker per half); got T={T}")
+    dtype = np.dtype(dtype)
+    if dtype not in _checks.FLOAT_DTYPES:
+        raise TypeError(f"dtype must be float32 or float64; got {dtype}")
+    values = rng.random((T, B))
+    half = T // 2
+    first = rng.integers(0, half, size=B)
+    second = rng.integers(half, T, size=B)
+    markers = np.zeros((T, B))
+    entries = np.arange(B)
+    markers[first, entries] = 1.0
+    markers[second, entries] = 1.0
+    x = np.stack([values, markers], axis=-1).astype(dtype)
+    y = (values[first, entries] + values[second, entries])[:, None].astype(dtype)
+    return x, y
+
+
+def adding_batches(T, batch, *, rng, dtype=np.float64):
+    """Yield fresh :func:`adding_problem` batches ``(x, y)`` forever.
+
+    Examples
+    --------
+    >>> import itertools
+    >>> import numpy as np
+    >>> batches = adding_batches(10, 4, rng=np.random.default_rng(0))
+    >>> [x.shape for x, y in itertools.islice(batches, 2)]
+    [(10, 4, 2), (10, 4, 2)]
+    """
+    adding_problem(T, batch, rng=rng, dtype=dtype)  # validate now, not at the first next()
+    return _adding_forever(T, batch, rng, dtype)
+
+
+def _adding_forever(T, batch, rng, dtype):
+    while True:
+        yield adding_problem(T, batch, rng=rng, dtype=dtype)
+
+
+def seattle_csv_path():
+    """The path of ``vega_datasets/_data/seattle-temps.csv`` in the installed package.
+
+    The package is located with :func:`importlib.util.find_spec`, which does not execute
+    it (importing ``vega_datasets`` would import pandas).
+
+    Raises
+    ------
+    FileNotFoundError
+        If ``vega_datasets`` is not installed or lacks the file.
+    """
+    hint = "install it with `pip install vega_datasets` (the file is read locally, no download)"
+    spec = importlib.util.find_spec("vega_datasets")
+    if spec is None or not spec.submodule_search_locations:
+        raise FileNotFoundError(
+            f"the Seattle temperatures come from the vega_datasets package, which is not "
+            f"installed; {hint}"
+        )
+    for folder in spec.submodule_search_locations:
+        path = Path(folder) / "_data" / "seattle-temps.csv"
+        if path.is_file():
+            return path
+    raise FileNotFoundError(
+        f"vega_datasets is installed but has no _data/seattle-temps.csv; {hint}"
+    )
+
+
+def seattle_temperatures():
+    """Hourly temperatures in Seattle in 2010, in degrees Fahrenheit.
+
+    The file has 8759 rows, from ``2010/01/01 00:00`` (39.4 °F) to ``2010/12/31 23:00``
+    (39.6 °F). A full year has 8760 hours: the hour **2010-03-14 03:00** is missing
+    (the day US daylight saving time began), so ``02:00`` is followed by ``04:00``.
+    The series is returned as it is; :func:`forecast_windows` treats it as evenly spaced,
+    which shifts the one window that spans the gap by an hour.
+
+    Returns
+    -------
+    times : ndarray of datetime64[h], shape (8759,)
+    temps : ndarray of float64, shape (8759,)
+    """
+    path = seattle_csv_path()
+    rows = np.loadtxt(path, delimiter=",", skiprows=1, dtype=str, encoding="utf-8")
+    if rows.ndim != 2 or rows.shape[1] != 2:
+        raise ValueError(f"{path} should have the two columns date,temp; got shape {rows.shape}")
+    iso = np.char.replace(np.char.replace(rows[:, 0], "/", "-"), " ", "T")  # 2010-01-01T00:00
+    times = iso.astype("datetime64[m]").astype("datetime64[h]")
+    temps = rows[:, 1].astype(np.float64)
+    return times, temps
+
+
+def forecast_windows(series, window, horizon, *, stride=1):
+    r"""Cut a 1-D series into inputs and targets for many-to-one forecasting.
+
+    Window :math:`n` starts at :math:`s = n \cdot \text{stride}`; its inputs are
+    :math:`u(s), \dots, u(s + \text{window} - 1)` and its target is the value
+    ``horizon`` steps after the last input, :math:`u(s + \text{window} - 1 +
+    \text{horizon})`. Every window whose target lies in the series is returned:
+    :math:`N = \lfloor (L - \text{window} - \text{horizon}) / \text{stride} \rfloor + 1`
+    for a series of length :math:`L`.
+
+    Parameters
+    ----------
+    series : ndarray, shape (L,)
+        float32 or float64.
+    window : int
+        Input length ``T``.
+    horizon : int
+        How many steps ahead to forecast (``1`` is the next value).
+    stride : int
+        Steps between the starts of consecutive windows.
+
+    Returns
+    -------
+    x : ndarray, shape (window, N, 1)
+        Time-major inputs (a copy).
+    y : ndarray, shape (N, 1)
+        Targets.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> x, y = forecast_windows(np.arange(6.0), window=3, horizon=1)
+    >>> x[:, :, 0].T
+    array([[0., 1., 2.],
+           [1., 2., 3.],
+           [2., 3., 4.]])
+    >>> y[:, 0]
+    array([3., 4., 5.])
+    """
+    _checks.float_array("series", series)
+    if series.ndim != 1:
+        raise ValueError(f"series must have shape (L,); got {series.shape}")
+    _checks.finite("series", series)
+    window = _checks.positive_int("window", window)
+    horizon = _checks.positive_int("horizon", horizon)
+    stride = _checks.positive_int("stride", stride)
+    L = series.shape[0]
+    if window + horizon > L:
+        raise ValueError(
+            f"window + horizon = {window + horizon} does not fit into a series of length {L}"
+        )
+    starts = np.arange(0, L - window - horizon + 1, stride)
+    windows = np.lib.stride_tricks.sliding_window_view(series, window)[starts]  # (N, window)
+    x = np.ascontiguousarray(windows.T)[:, :, None]
+    y = series[starts + window - 1 + horizon][:, None]
+    return x, y
+
+
+def standardize(a, *, mean=None, std=None):
+    r"""Shift and scale to zero mean and unit standard deviation.
+
+    .. math::
+
+        a' = (a - \mu) / s
+
+    Pass the ``mean`` and ``std`` of the training data to transform test data the
+    same way.
+
+    Returns
+    -------
+    standardized : ndarray
+    mean, std : float
+        :math:`\mu` and :math:`s`, for :func:`unstandardize`.
+    """
+    _checks.float_array("a", a)
+    mean = float(np.mean(a)) if mean is None else float(mean)
+    std = float(np.std(a)) if std is None else float(std)
+    if not std > 0:
+        raise ValueError(f"std must be positive; got {std}")
+    return ((a - mean) / std).astype(a.dtype, copy=False), mean, std
+
+
+def unstandardize(a, mean, std):
+    r"""Undo :func:`standardize`: :math:`a = a' s + \mu`."""
+    return a * std + mean

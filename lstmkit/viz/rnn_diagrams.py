@@ -1,0 +1,753 @@
+r"""Diagrams of the simple RNN (Goodfellow et al. 2016, chapter 10).
+
+The simple RNN computes, for :math:`t = 0, \dots, T-1` and the initial state
+:math:`\boldsymbol{h}^{(-1)}` (the time indexing of ``lstmkit.rnn``),
+
+.. math::
+
+   \boldsymbol{a}^{(t)} &= \boldsymbol{b} + \boldsymbol{W} \boldsymbol{h}^{(t-1)}
+       + \boldsymbol{U} \boldsymbol{x}^{(t)}, \\
+   \boldsymbol{h}^{(t)} &= \tanh(\boldsymbol{a}^{(t)}), \\
+   \boldsymbol{o}^{(t)} &= \boldsymbol{c} + \boldsymbol{V} \boldsymbol{h}^{(t)}, \\
+   \hat{\boldsymbol{y}}^{(t)} &= f(\boldsymbol{o}^{(t)}),
+
+with a loss :math:`J^{(t)}` per step and the total loss :math:`J = \sum_t J^{(t)}`.
+
+The module draws:
+
+``rnn_neurons``
+    the network drawn as neurons, with feed-forward and recurrent connections;
+``rnn_unfolded``
+    the computational graph unfolded over ``T`` steps, optionally coloured by
+    activations or deltas, with backward (error) arrows;
+``rnn_blackbox``
+    the compact drawing: input, a cell with a self-loop, output;
+``task_type`` and ``task_types``
+    the six kinds of sequence tasks, one at a time or all six in a grid.
+
+Every function draws into ``ax`` when one is given and returns the figure.
+Steps are labelled ``t0, ..., t0 + T - 1`` with ``t0 = 0`` by default, as in
+``lstmkit.rnn``, so the initial state is :math:`\boldsymbol{h}^{(-1)}` (pass
+``t0=1`` for Goodfellow's :math:`\boldsymbol{h}^{(0)}`).  Arguments that name
+steps (``highlight``, ``feeds``) use these labels; arrays are indexed by
+position (``deltas[k]`` belongs to step ``t0 + k``), so with the default the
+label and the index agree.
+
+Without ``ax``, every function returns a new ``matplotlib.figure.Figure`` that
+pyplot does not manage: a notebook cell ending with the call shows it exactly
+once, and no ``pyplot.close`` is needed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import numpy as np
+from matplotlib.patches import Rectangle
+
+from ._draw import BOOK_WIDTH, Diagram, as_step_set, check_magnitudes, new_figure, width_for
+from .colors import (
+    BACKWARD,
+    FORWARD,
+    HIDDEN,
+    HIGHLIGHT_BG,
+    INPUT,
+    LOSS,
+    MUTED,
+    OUTPUT,
+    activation_color,
+    delta_color,
+    tint,
+)
+
+__all__ = [
+    "TASK_KINDS",
+    "rnn_blackbox",
+    "rnn_neurons",
+    "rnn_unfolded",
+    "task_type",
+    "task_types",
+]
+
+
+def _lab(sym, t):
+    """Mathtext label such as ``h^{(3)}`` in bold (vectors) or plain (scalars)."""
+    return rf"${sym}^{{({t})}}$"
+
+
+# --------------------------------------------------------------------------- neurons
+def _layer_values(activations, n_in, n_hidden, n_out):
+    if activations is None:
+        return {}
+    if not isinstance(activations, Mapping):
+        activations = {"h": activations}
+    sizes = {"x": n_in, "h": n_hidden, "o": n_out}
+    out = {}
+    for key, val in activations.items():
+        if key not in sizes:
+            raise ValueError(f"activations keys must be among 'x', 'h', 'o', got {key!r}")
+        arr = np.asarray(val, dtype=float)
+        if arr.shape != (sizes[key],):
+            raise ValueError(
+                f"activations[{key!r}] must have shape ({sizes[key]},), got shape {arr.shape}"
+            )
+        out[key] = arr
+    return out
+
+
+def rnn_neurons(n_in=3, n_hidden=4, n_out=2, *, activations=None, weights=None, ax=None):
+    r"""A simple RNN drawn as neurons: input, hidden and output layer.
+
+    The input neurons :math:`x_j` feed every hidden neuron (matrix ``U``), the
+    hidden neurons feed every output neuron (matrix ``V``), and every hidden
+    neuron feeds every hidden neuron one step later (matrix ``W``), drawn as
+    curved arrows in the hidden-state colour: arrows to the right bend below the
+    hidden layer, arrows to the left bend above it, and each neuron has a
+    self-loop.
+
+    Parameters
+    ----------
+    n_in, n_hidden, n_out : int
+        Number of neurons per layer (at least 1 each; at most 8 stays readable).
+    activations : array_like or dict, optional
+        Activations that colour the neurons with the diverging activation map on
+        the fixed range ``[-1, 1]``: an array of shape ``(n_hidden,)`` for the
+        hidden layer, or a dict with keys among ``"x"``, ``"h"``, ``"o"`` and
+        arrays of the layer sizes.
+    weights : dict, optional
+        Matrices ``"U"`` ``(n_hidden, n_in)``, ``"W"`` ``(n_hidden, n_hidden)``
+        and ``"V"`` ``(n_out, n_hidden)``.  The width of a connection grows with
+        the flow along it: ``|weight|``, times ``|activation|`` of its source
+        neuron when that layer's activations are given, scaled by the largest
+        flow in the drawing.
+    ax : matplotlib.axes.Axes, optional
+        Draw here instead of a new figure.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Notes
+    -----
+    Node gids are ``"node:x:j"``, ``"node:h:j"``, ``"node:o:j"`` (``j`` from
+    1); edge gids ``"edge:U:x:j->h:k"``, ``"edge:W:h:j->h:k"`` and
+    ``"edge:V:h:j->o:k"``.
+    """
+    for name, n in (("n_in", n_in), ("n_hidden", n_hidden), ("n_out", n_out)):
+        if not isinstance(n, (int, np.integer)) or n < 1:
+            raise ValueError(f"{name} must be a positive int, got {n!r}")
+    acts = _layer_values(activations, n_in, n_hidden, n_out)
+    shapes = {"U": (n_hidden, n_in), "W": (n_hidden, n_hidden), "V": (n_out, n_hidden)}
+    flows = {}
+    if weights is not None:
+        for key, mat in weights.items():
+            if key not in shapes:
+                raise ValueError(f"weights keys must be among 'U', 'W', 'V', got {key!r}")
+            mat = np.abs(np.asarray(mat, dtype=float))
+            if mat.shape != shapes[key]:
+                raise ValueError(
+                    f"weights[{key!r}] must have shape {shapes[key]}, got shape {mat.shape}"
+                )
+            src = {"U": "x", "W": "h", "V": "h"}[key]
+            flows[key] = mat * np.abs(acts[src])[None, :] if src in acts else mat
+    fmax = max((float(f.max()) for f in flows.values()), default=1.0)
+
+    gaps = {"x": 1.25, "h": 1.6, "o": 1.25}  # more room between hidden neurons for the arcs
+    counts = {"x": n_in, "h": n_hidden, "o": n_out}
+    half = max((counts[k] - 1) * gaps[k] / 2 for k in counts)
+    ys = {"x": 0.0, "h": 2.9, "o": 5.6}
+    diag = Diagram(ax, xlim=(-half - 2.3, half + 1.9), ylim=(-0.75, 6.35))
+    r = 0.34
+    fills = {"x": tint(INPUT, 0.3), "h": tint(HIDDEN, 0.45), "o": tint(OUTPUT, 0.45)}
+    sym = {"x": "x", "h": "h", "o": "o"}
+    for key in ("x", "h", "o"):
+        n = counts[key]
+        xs = (np.arange(n) - (n - 1) / 2) * gaps[key]
+        colors = activation_color(acts[key]) if key in acts else [fills[key]] * n
+        for j in range(n):
+            diag.node(
+                f"{key}:{j + 1}", (xs[j], ys[key]), rf"${sym[key]}_{{{j + 1}}}$", r=r, fc=colors[j]
+            )
+    left = -half - 1.15
+    for key, text in (
+        ("x", r"input $\boldsymbol{x}^{(t)}$"),
+        ("h", r"hidden $\boldsymbol{h}^{(t)}$"),
+        ("o", r"output $\boldsymbol{o}^{(t)}$"),
+    ):
+        diag.text((left, ys[key]), text, ha="center", fontsize=diag.font(0.3), gid=f"text:{key}")
+
+    def width(key, i, j):
+        if key not in flows:
+            return 1.0
+        return float(width_for(flows[key][i, j], fmax, lo=0.3, hi=3.0))
+
+    for j in range(n_in):
+        for k in range(n_hidden):
+            diag.edge(
+                f"x:{j + 1}",
+                f"h:{k + 1}",
+                gid=f"edge:U:x:{j + 1}->h:{k + 1}",
+                lw=width("U", k, j),
+                color=FORWARD,
+                alpha=0.8,
+            )
+    for j in range(n_hidden):
+        for k in range(n_out):
+            diag.edge(
+                f"h:{j + 1}",
+                f"o:{k + 1}",
+                gid=f"edge:V:h:{j + 1}->o:{k + 1}",
+                lw=width("V", k, j),
+                color=FORWARD,
+                alpha=0.8,
+            )
+    for j in range(n_hidden):
+        for k in range(n_hidden):
+            gid = f"edge:W:h:{j + 1}->h:{k + 1}"
+            if j == k:
+                diag.loop(
+                    f"h:{j + 1}",
+                    side="left",
+                    size=0.2,
+                    spread=32,
+                    gid=gid,
+                    color=HIDDEN,
+                    lw=width("W", k, j) * 1.1,
+                )
+            else:
+                diag.edge(
+                    f"h:{j + 1}",
+                    f"h:{k + 1}",
+                    gid=gid,
+                    rad=0.42,
+                    color=HIDDEN,
+                    lw=width("W", k, j) * 1.1,
+                    zorder=1.5,
+                )
+    right = half + 0.95
+    fs = diag.font(0.36)
+    diag.text((right, (ys["x"] + ys["h"]) / 2), r"$\boldsymbol{U}$", fontsize=fs, gid="text:U")
+    diag.text((right, ys["h"]), r"$\boldsymbol{W}$", fontsize=fs, color=HIDDEN, gid="text:W")
+    diag.text((right, (ys["h"] + ys["o"]) / 2), r"$\boldsymbol{V}$", fontsize=fs, gid="text:V")
+    return diag.fig
+
+
+# --------------------------------------------------------------------------- unfolded
+def _unfolded_deltas(deltas, T):
+    """Split ``deltas`` into per-step magnitudes for ``h`` and (optionally) ``o``."""
+    if deltas is None:
+        return None, None
+    if isinstance(deltas, Mapping):
+        unknown = set(deltas) - {"h", "o"}
+        if unknown or "h" not in deltas:
+            raise ValueError(
+                f"deltas as a dict needs the key 'h' and optionally 'o', got keys {sorted(deltas)}"
+            )
+        dh = check_magnitudes(deltas["h"], T, "deltas['h']")
+        do = check_magnitudes(deltas["o"], T, "deltas['o']") if "o" in deltas else None
+        return dh, do
+    return check_magnitudes(deltas, T, "deltas"), None
+
+
+def rnn_unfolded(
+    T=4,
+    *,
+    deltas=None,
+    values=None,
+    highlight=None,
+    feeds=None,
+    backward=None,
+    show_loss=True,
+    vmax=None,
+    t0=1,
+    ax=None,
+):
+    r"""The simple RNN unfolded over ``T`` steps as a computational graph.
+
+    Each step ``t`` has the nodes :math:`\boldsymbol{x}^{(t)}`,
+    :math:`\boldsymbol{h}^{(t)}` (with :math:`\boldsymbol{a}^{(t)}` inside: the node
+    stands for both), :math:`\boldsymbol{o}^{(t)}`, :math:`\hat{\boldsymbol{y}}^{(t)}`
+    and :math:`J^{(t)}`; the initial state :math:`\boldsymbol{h}^{(t_0-1)}` sits on
+    the left.  Edges carry the shared parameters ``U``, ``W``, ``V``.
+
+    Parameters
+    ----------
+    T : int
+        Number of steps (1 to about 10 stay readable).
+    deltas : array_like or dict, optional
+        Error signals :math:`\boldsymbol{\delta}_{\boldsymbol{h}}^{(t)}`, shape
+        ``(T,)`` (magnitudes) or ``(T, H)`` (vectors; their Euclidean norm is
+        used), or a dict ``{"h": ..., "o": ...}`` of such arrays.  The ``h``
+        nodes (and ``o`` nodes) are filled with the sequential delta map on the
+        linear range ``[0, vmax]``, and backward arrows are drawn in the backward
+        colour: from ``o(t)`` down to ``h(t)`` and from ``h(t+1)`` back to
+        ``h(t)``, each as wide as the magnitude at its tail.
+    values : array_like, optional
+        Hidden states, shape ``(T,)`` or ``(T, H)``.  Unless ``deltas`` is
+        given, the ``h`` nodes are filled with the diverging activation map on
+        the fixed range ``[-1, 1]`` (for vectors: the mean over units), and the
+        forward arrows leaving ``h(t)`` are as wide as the root mean square of
+        :math:`\boldsymbol{h}^{(t)}`.
+    highlight : int or iterable of int, optional
+        Steps (labels) to put on a shaded band.
+    feeds : int, optional
+        Step label ``t``: show which error flows the step-``t`` contribution to
+        the gradients of ``U``, ``W`` and ``b`` needs, namely the losses
+        :math:`J^{(s)}` for all ``s >= t`` flowing back to
+        :math:`\boldsymbol{h}^{(t)}`.  Those backward arrows and losses keep their
+        colours, all others are drawn muted, and :math:`\boldsymbol{h}^{(t)}` gets
+        a thick backward-coloured ring.
+    backward : bool, optional
+        Draw the backward arrows; by default they are drawn when ``deltas`` or
+        ``feeds`` is given.
+    show_loss : bool
+        Draw :math:`\hat{\boldsymbol{y}}^{(t)}` and :math:`J^{(t)}` (default) or stop
+        at :math:`\boldsymbol{o}^{(t)}`.
+    vmax : float, optional
+        Delta magnitude that gets the darkest colour and the widest arrow;
+        defaults to the largest magnitude in ``deltas`` (fix it to keep a
+        slider's scale constant).
+    t0 : int
+        Label of the first step: 1 by default, as in the book's notation, where
+        :math:`\boldsymbol{x}^{(1)}` is stored at index 0 and the initial state is
+        :math:`\boldsymbol{h}^{(0)}`.
+    ax : matplotlib.axes.Axes, optional
+        Draw here instead of a new figure.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Raises
+    ------
+    ValueError
+        If ``deltas`` or ``values`` does not have shape ``(T,)`` or ``(T, H)``,
+        or ``feeds`` is not a step label.
+
+    Notes
+    -----
+    Node gids are ``"node:<kind>:<t>"`` with ``kind`` in ``x``, ``h``, ``o``,
+    ``yhat``, ``J`` and ``"node:hinit:<t0-1>"`` for the initial state; forward
+    edges ``"edge:<U|W|V|f|L>:<t>"``, backward arrows
+    ``"back:<kind>:<t>-><kind>:<t'>"``.
+    """
+    if not isinstance(T, (int, np.integer)) or T < 1:
+        raise ValueError(f"T must be a positive int, got {T!r}")
+    dh, do = _unfolded_deltas(deltas, T)
+    hv = None
+    if values is not None:
+        arr = np.asarray(values, dtype=float)
+        if arr.ndim not in (1, 2) or arr.shape[0] != T:
+            raise ValueError(
+                f"values must have shape (T,) or (T, H) with T={T}, got shape {arr.shape}"
+            )
+        hv = arr if arr.ndim == 1 else arr.mean(axis=1)
+        hrms = np.abs(arr) if arr.ndim == 1 else np.sqrt((arr**2).mean(axis=1))
+    steps = np.arange(t0, t0 + T)
+    if feeds is not None and int(feeds) not in set(steps.tolist()):
+        raise ValueError(f"feeds must be a step label in {t0}..{t0 + T - 1}, got {feeds!r}")
+    marked = as_step_set(highlight, "highlight")
+    if backward is None:
+        backward = dh is not None or feeds is not None
+
+    dx = 2.2
+    rows = {"x": 0.0, "h": 1.7, "o": 3.4, "yhat": 4.85, "J": 6.3}
+    top = rows["J"] if show_loss else rows["o"]
+    diag = Diagram(ax, xlim=(-0.75, T * dx + 0.8), ylim=(-0.7, top + 0.62))
+    r = 0.42
+    label_all = T <= 6
+    efs = diag.font(0.3)
+
+    for k, t in enumerate(steps):
+        if t in marked:
+            band = Rectangle(
+                ((k + 1) * dx - 0.85, -0.62), 1.7, top + 1.16, fc=HIGHLIGHT_BG, ec="none", zorder=0
+            )
+            band.set_gid(f"highlight:{t}")
+            diag.add(band)
+
+    vmax_d = vmax
+    if dh is not None and vmax_d is None:
+        vmax_d = float(max(dh.max(), do.max() if do is not None else 0.0))
+    if dh is not None:
+        h_fill = delta_color(dh, vmax_d)
+    elif hv is not None:
+        h_fill = activation_color(hv)
+    else:
+        h_fill = [tint(HIDDEN, 0.45)] * T
+    o_fill = delta_color(do, vmax_d) if do is not None else [tint(OUTPUT, 0.45)] * T
+
+    diag.node(
+        f"hinit:{t0 - 1}",
+        (0.0, rows["h"]),
+        _lab(r"\boldsymbol{h}", t0 - 1),
+        r=r,
+        fc=tint(HIDDEN, 0.45),
+        ls="--",
+    )
+    for k, t in enumerate(steps):
+        x = (k + 1) * dx
+        diag.node(f"x:{t}", (x, rows["x"]), _lab(r"\boldsymbol{x}", t), r=r, fc=tint(INPUT, 0.3))
+        diag.node(f"h:{t}", (x, rows["h"]), _lab(r"\boldsymbol{h}", t), r=r, fc=h_fill[k])
+        diag.node(f"o:{t}", (x, rows["o"]), _lab(r"\boldsymbol{o}", t), r=r, fc=o_fill[k])
+        if show_loss:
+            diag.node(
+                f"yhat:{t}",
+                (x, rows["yhat"]),
+                _lab(r"\hat{\boldsymbol{y}}", t),
+                r=r,
+                fc=tint(OUTPUT, 0.7),
+            )
+            active = feeds is None or t >= feeds
+            diag.node(
+                f"J:{t}",
+                (x, rows["J"]),
+                _lab("J", t),
+                shape="round",
+                w=1.0,
+                h=0.72,
+                fc=tint(LOSS, 0.55) if active else "white",
+                ec=FORWARD if active else MUTED,
+                text_color="black" if active else "#999999",
+            )
+
+    # forward arrows
+    for k, t in enumerate(steps):
+        lab = label_all or k == 0
+        out_w = 1.2 if hv is None else float(width_for(hrms[k], 1.0, lo=0.5, hi=3.5))
+        prev = f"hinit:{t0 - 1}" if k == 0 else f"h:{t - 1}"
+        in_w = 1.2 if (hv is None or k == 0) else float(width_for(hrms[k - 1], 1.0, 0.5, 3.5))
+        diag.edge(
+            prev,
+            f"h:{t}",
+            gid=f"edge:W:{t}",
+            lw=in_w,
+            label=r"$\boldsymbol{W}$" if lab else None,
+            label_off=0.2,
+            label_t=0.5,
+            fontsize=efs,
+            label_color=FORWARD,
+        )
+        diag.edge(
+            f"x:{t}",
+            f"h:{t}",
+            gid=f"edge:U:{t}",
+            label=r"$\boldsymbol{U}$" if lab else None,
+            label_off=0.2,
+            fontsize=efs,
+        )
+        diag.edge(
+            f"h:{t}",
+            f"o:{t}",
+            gid=f"edge:V:{t}",
+            lw=out_w,
+            label=r"$\boldsymbol{V}$" if lab else None,
+            label_off=0.2,
+            fontsize=efs,
+        )
+        if show_loss:
+            diag.edge(
+                f"o:{t}",
+                f"yhat:{t}",
+                gid=f"edge:f:{t}",
+                label="$f$" if lab else None,
+                label_off=0.2,
+                fontsize=efs,
+            )
+            diag.edge(f"yhat:{t}", f"J:{t}", gid=f"edge:L:{t}")
+
+    # backward arrows
+    if backward:
+        dw = width_for(dh, vmax_d) if dh is not None else np.full(T, 1.6)
+        dow = width_for(do, vmax_d) if do is not None else np.full(T, 1.6)
+        for k, t in enumerate(steps):
+            on = feeds is None or t >= feeds
+            col = BACKWARD if on else MUTED
+            if show_loss:
+                diag.edge(
+                    f"J:{t}",
+                    f"yhat:{t}",
+                    gid=f"back:J:{t}->yhat:{t}",
+                    color=col,
+                    offset=-0.22,
+                    lw=1.6,
+                    zorder=2.5,
+                )
+                diag.edge(
+                    f"yhat:{t}",
+                    f"o:{t}",
+                    gid=f"back:yhat:{t}->o:{t}",
+                    color=col,
+                    offset=-0.22,
+                    lw=1.6,
+                    zorder=2.5,
+                )
+            diag.edge(
+                f"o:{t}",
+                f"h:{t}",
+                gid=f"back:o:{t}->h:{t}",
+                color=col,
+                offset=-0.22,
+                lw=float(dow[k]),
+                zorder=2.5,
+            )
+            if k + 1 < T:
+                diag.edge(
+                    f"h:{t + 1}",
+                    f"h:{t}",
+                    gid=f"back:h:{t + 1}->h:{t}",
+                    color=col,
+                    offset=-0.22,
+                    lw=float(dw[k + 1]),
+                    zorder=2.5,
+                )
+    if feeds is not None:
+        k = int(feeds) - t0
+        node = diag.nodes[f"h:{feeds}"]
+        node.patch.set_edgecolor(BACKWARD)
+        node.patch.set_linewidth(diag.lw(3.0))
+        diag.text(
+            (node.x + 0.5, node.y + 0.55),
+            rf"$\boldsymbol{{\delta}}_{{\boldsymbol{{h}}}}^{{({feeds})}}$",
+            color=BACKWARD,
+            ha="left",
+            va="bottom",
+            fontsize=diag.font(0.3),
+            gid=f"text:feeds:{feeds}",
+        )
+    return diag.fig
+
+
+# --------------------------------------------------------------------------- black box
+def rnn_blackbox(*, ax=None):
+    r"""The simple RNN as a black box: :math:`\boldsymbol{x}^{(t)}` into a cell with a self-loop.
+
+    The self-loop carries :math:`\boldsymbol{h}^{(t-1)}` through a one-step delay
+    (the black square) back into the cell.
+
+    Parameters
+    ----------
+    ax : matplotlib.axes.Axes, optional
+        Draw here instead of a new figure (3.2 inches wide).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    diag = Diagram(ax, xlim=(-1.6, 2.7), ylim=(-0.6, 4.2), width=3.2)
+    fs = diag.font(0.36)
+    diag.node("x", (0, 0), r"$\boldsymbol{x}^{(t)}$", r=0.45, fc=tint(INPUT, 0.3), fontsize=fs)
+    diag.node(
+        "h",
+        (0, 1.8),
+        r"$\boldsymbol{h}^{(t)}$",
+        shape="round",
+        w=1.7,
+        h=0.95,
+        fc=tint(HIDDEN, 0.45),
+        fontsize=fs,
+    )
+    diag.node("o", (0, 3.6), r"$\boldsymbol{o}^{(t)}$", r=0.45, fc=tint(OUTPUT, 0.45), fontsize=fs)
+    diag.edge("x", "h", gid="edge:U", label=r"$\boldsymbol{U}$", label_off=0.22, fontsize=fs)
+    diag.edge("h", "o", gid="edge:V", label=r"$\boldsymbol{V}$", label_off=0.22, fontsize=fs)
+    x0, x1 = 0.85, 1.9
+    diag.path_arrow(
+        [(x0, 2.05), (x1, 2.05), (x1, 1.55), (x0, 1.55)], gid="edge:W", color=FORWARD, lw=1.3
+    )
+    delay = Rectangle((x1 - 0.09, 1.71), 0.18, 0.18, fc=FORWARD, ec="none", zorder=4)
+    delay.set_gid("delay")
+    diag.add(delay)
+    diag.text((x1 + 0.18, 1.8), r"$\boldsymbol{W}$", ha="left", fontsize=fs, gid="elabel:W")
+    diag.text((-0.95, 1.8), "RNN\ncell", ha="right", fontsize=diag.font(0.3), gid="text:cell")
+    return diag.fig
+
+
+# --------------------------------------------------------------------------- task types
+#: The six task kinds, in the order of the grid, with their titles and an example.
+TASK_KINDS = {
+    "one-to-one": ("one-to-one", "fixed input, fixed output"),
+    "one-to-many": ("one-to-many", "e.g. image captioning"),
+    "many-to-one": ("many-to-one", "e.g. sentiment of a text"),
+    "many-to-many": ("many-to-many (aligned)", "e.g. tagging every word"),
+    "seq2seq": ("encoder–decoder (seq2seq)", "e.g. translation"),
+    "bidirectional": ("bidirectional", "e.g. filling gaps in a text"),
+}
+
+_ALIASES = {
+    "many-to-many aligned": "many-to-many",
+    "aligned": "many-to-many",
+    "encoder-decoder": "seq2seq",
+    "encoder–decoder": "seq2seq",
+    "sequence-to-sequence": "seq2seq",
+}
+
+_TASK_XLIM = (-0.55, 6.35)
+_TASK_YLIM = (-0.85, 3.4)
+
+
+def _task_layout(kind):
+    """Columns with their input/hidden/output boxes for one task kind."""
+    if kind == "one-to-one":
+        return [(0, True, True)]
+    if kind == "one-to-many":
+        return [(k, k == 0, True) for k in range(4)]
+    if kind == "many-to-one":
+        return [(k, True, k == 3) for k in range(4)]
+    if kind == "many-to-many":
+        return [(k, True, True) for k in range(4)]
+    if kind == "seq2seq":
+        return [(k, k < 3, k >= 3) for k in range(6)]
+    return [(k, True, True) for k in range(4)]  # bidirectional
+
+
+def task_type(kind, *, ax=None, title=True):
+    """One of the six kinds of sequence tasks, drawn as boxes.
+
+    Inputs (bottom, input colour) feed hidden states (middle, hidden colour) that
+    are chained left to right and feed outputs (top, output colour).  The
+    bidirectional kind has a second chain of hidden states running right to left.
+
+    Parameters
+    ----------
+    kind : str
+        One of ``"one-to-one"``, ``"one-to-many"``, ``"many-to-one"``,
+        ``"many-to-many"`` (aligned; also ``"many-to-many aligned"``),
+        ``"seq2seq"`` (also ``"encoder-decoder"``) and ``"bidirectional"``.
+    ax : matplotlib.axes.Axes, optional
+        Draw here instead of a new figure (2.6 inches wide).
+    title : bool
+        Put the title and an example under it on the axes.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Raises
+    ------
+    ValueError
+        For an unknown ``kind``.
+
+    Notes
+    -----
+    Node gids are ``"node:x:k"``, ``"node:h:k"`` (``"node:hb:k"`` for the
+    backward chain) and ``"node:y:k"`` for columns ``k = 0, 1, ...``.
+    """
+    if not isinstance(kind, str):
+        raise TypeError(f"kind must be a str, one of {list(TASK_KINDS)}, got {kind!r}")
+    key = _ALIASES.get(kind.lower(), kind.lower())
+    if key not in TASK_KINDS:
+        raise ValueError(f"unknown task kind {kind!r}; expected one of {list(TASK_KINDS)}")
+    bidir = key == "bidirectional"
+    cols = _task_layout(key)
+    gap = 1.35 if bidir else 1.05
+    xs = np.array([c[0] for c in cols], dtype=float) * gap
+    xs += (_TASK_XLIM[0] + _TASK_XLIM[1]) / 2 - (xs.min() + xs.max()) / 2
+    ylim = _TASK_YLIM
+    if ax is None:
+        width = 2.6
+        plot_h = width * (ylim[1] - ylim[0]) / (_TASK_XLIM[1] - _TASK_XLIM[0])
+        title_h = 0.3 if title else 0.0
+        fig = new_figure(width, plot_h + title_h)
+        ax = fig.add_axes((0, 0, 1, plot_h / (plot_h + title_h)))
+    diag = Diagram(ax, xlim=_TASK_XLIM, ylim=ylim)
+    bw, bh = 0.66, 0.52
+    y_in, y_h, y_hb, y_out = (0.0, 1.3, None, 2.6) if not bidir else (0.0, 1.0, 2.0, 3.05)
+    lw = 1.0
+    for (k, has_in, has_out), x in zip(cols, xs, strict=True):
+        diag.node(f"h:{k}", (x, y_h), shape="box", w=bw, h=bh, fc=tint(HIDDEN, 0.2), lw=lw)
+        if bidir:
+            diag.node(f"hb:{k}", (x, y_hb), shape="box", w=bw, h=bh, fc=tint(HIDDEN, 0.6), lw=lw)
+        if has_in:
+            diag.node(f"x:{k}", (x, y_in), shape="box", w=bw, h=bh, fc=tint(INPUT, 0.2), lw=lw)
+        if has_out:
+            diag.node(f"y:{k}", (x, y_out), shape="box", w=bw, h=bh, fc=tint(OUTPUT, 0.2), lw=lw)
+    alw = 0.9
+    for idx, (k, has_in, has_out) in enumerate(cols):
+        if has_in:
+            diag.edge(f"x:{k}", f"h:{k}", lw=alw, gap=0.02)
+            if bidir:
+                diag.edge(
+                    f"x:{k}", f"hb:{k}", lw=alw, rad=-0.62, gap=0.02, gid=f"edge:x:{k}->hb:{k}"
+                )
+        if has_out:
+            if bidir:
+                diag.edge(f"hb:{k}", f"y:{k}", lw=alw, gap=0.02)
+                diag.edge(f"h:{k}", f"y:{k}", lw=alw, rad=0.62, gap=0.02)
+            else:
+                diag.edge(f"h:{k}", f"y:{k}", lw=alw, gap=0.02)
+        if idx + 1 < len(cols):
+            nxt = cols[idx + 1][0]
+            diag.edge(f"h:{k}", f"h:{nxt}", lw=alw, gap=0.02)
+            if bidir:
+                diag.edge(f"hb:{nxt}", f"hb:{k}", lw=alw, gap=0.02)
+    if key == "seq2seq":
+        xm = (xs[2] + xs[3]) / 2
+        for txt, x, y in (
+            ("encoder", (xs[0] + xs[2]) / 2, y_out),
+            ("decoder", (xs[3] + xs[5]) / 2, y_in),
+        ):
+            diag.text(
+                (x, y),
+                txt,
+                fontsize=diag.font(0.3, lo=6.5, hi=9),
+                color="#555555",
+                gid=f"text:{txt}",
+            )
+        diag.ax.plot([xm, xm], [y_in - 0.3, y_out + 0.3], ls=":", lw=0.8, color="#888888", zorder=0)
+    if title:
+        name, example = TASK_KINDS[key]
+        diag.ax.set_title(name, fontsize=10, pad=3)
+        diag.text(
+            ((_TASK_XLIM[0] + _TASK_XLIM[1]) / 2, ylim[0] + 0.25),
+            example,
+            va="center",
+            fontsize=8,
+            color="#444444",
+            gid="text:example",
+        )
+    return diag.fig
+
+
+def task_types(*, fig=None):
+    """All six kinds of sequence tasks in a grid of two rows and three columns.
+
+    Parameters
+    ----------
+    fig : matplotlib.figure.Figure, optional
+        Draw into this (empty) figure instead of a new one, 7 inches wide.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        With six axes titled as in ``TASK_KINDS`` and a legend of the box colours.
+    """
+    if fig is None:
+        fig = new_figure(BOOK_WIDTH, 4.3)
+    w, h = fig.get_size_inches()
+    pad_x, legend_h, title_h = 0.08, 0.42, 0.3
+    cell_w = (w - 4 * pad_x) / 3
+    cell_h = (h - legend_h - 2 * title_h - 0.1) / 2
+    for idx, kind in enumerate(TASK_KINDS):
+        row, col = divmod(idx, 3)
+        left = pad_x + col * (cell_w + pad_x)
+        bottom = legend_h + (1 - row) * (cell_h + title_h)
+        ax = fig.add_axes((left / w, bottom / h, cell_w / w, cell_h / h))
+        task_type(kind, ax=ax)
+    legend = [
+        ("input", tint(INPUT, 0.2)),
+        ("hidden state", tint(HIDDEN, 0.2)),
+        ("hidden state (backward)", tint(HIDDEN, 0.6)),
+        ("output", tint(OUTPUT, 0.2)),
+    ]
+    handles = [Rectangle((0, 0), 1, 1, fc=c, ec=FORWARD, lw=0.8) for _, c in legend]
+    fig.legend(
+        handles,
+        [n for n, _ in legend],
+        loc="lower center",
+        ncol=4,
+        frameon=False,
+        fontsize=8.5,
+        handlelength=1.2,
+        bbox_to_anchor=(0.5, 0.0),
+    )
+    return fig

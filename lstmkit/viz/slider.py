@@ -1,0 +1,742 @@
+"""Sliders that step through matplotlib figures, live in Jupyter and static in the book.
+
+One call serves both places a reader meets the book. ``slider(draw, t=range(10))``
+returns a :class:`Slider`; displaying it offers the front end two views of the same
+figures:
+
+* a live ipywidgets view (one slider per parameter above an image). Each move calls
+  ``draw`` again with the new values and shows the freshly rendered PNG. JupyterLab and
+  classic Jupyter with a running kernel pick this view.
+* a static view (``text/html``) that needs no kernel. Every frame is rendered in
+  advance, embedded as a ``data:`` PNG, and a small inline script swaps the image
+  when an ``<input type="range">`` moves. The built book shows this view: MyST-NB
+  copies ``text/html`` outputs into the page as they are, so the script runs on load.
+
+.. rubric:: The drawing contract
+
+``draw`` is called with one keyword argument per slider parameter, for example
+``draw(t=3)`` or ``draw(t=3, k=4)``, and must return a
+``matplotlib.figure.Figure``. It may build a new figure on every call (with
+``matplotlib.figure.Figure`` or with ``matplotlib.pyplot``), or build one figure once
+and return that same figure after updating its artists, which is the fastest. The slider
+renders the returned figure at the slider's ``dpi`` with the Agg canvas, then closes it
+with ``matplotlib.pyplot.close`` when pyplot manages it, so rendering many frames does
+not accumulate open figures and the inline backend does not show them a second time.
+``draw`` must therefore not rely on its figure staying open in pyplot. Every frame is
+saved at the figure's own size (``savefig.bbox`` is forced to ``"standard"``, so frames
+never change size as tick labels change); use ``layout="constrained"`` to fit labels.
+
+.. rubric:: Static frames and notebook size
+
+The static view embeds one PNG per combination of parameter values, quantised to a
+256-colour palette when that keeps the image faithful (root-mean-square error of at most
+:data:`MAX_PALETTE_RMSE` grey levels) and full-colour otherwise. A typical 6 x 3.5 inch
+line plot at the default 80 dpi costs 10 to 20 KB per frame. When the embedded frames
+would exceed ``max_bytes`` (default :data:`MAX_STATIC_BYTES`), rendering stops with a
+``ValueError`` rather than bloating the page.
+
+When the environment variable ``LSTMKIT_STATIC_FRAMES`` is ``0``, the static view holds
+no frames, only the sentence in :data:`PLACEHOLDER_HTML`. Committed notebooks are saved
+this way; the book build re-executes them without the variable and embeds the frames.
+
+.. rubric:: Example
+
+A bar that grows with the step ``t``::
+
+    from matplotlib.figure import Figure
+    from lstmkit.viz.slider import slider
+
+    def draw(t):
+        fig = Figure(figsize=(6, 3.5), layout="constrained")
+        ax = fig.add_subplot()
+        ax.bar(["gradient"], [t])
+        ax.set_ylim(0, 9)
+        return fig
+
+    slider(draw, t=range(10), alt="A bar of height {t}")
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import html
+import io
+import itertools
+import json
+import math
+import numbers
+import os
+import statistics
+import struct
+import time
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import matplotlib
+import numpy as np
+from matplotlib.figure import Figure
+
+__all__ = [
+    "MAX_PALETTE_RMSE",
+    "MAX_STATIC_BYTES",
+    "PLACEHOLDER_HTML",
+    "STATIC_FRAMES_ENV",
+    "Slider",
+    "slider",
+]
+
+#: Default limit, in bytes, on the base64 frames embedded in one static slider.
+MAX_STATIC_BYTES = 2_000_000
+
+#: Largest root-mean-square error (in 0..255 grey levels) accepted from palette quantisation.
+MAX_PALETTE_RMSE = 2.0
+
+#: Environment variable that, set to ``0``, leaves the frames out of the static view.
+STATIC_FRAMES_ENV = "LSTMKIT_STATIC_FRAMES"
+
+#: The whole static view when ``LSTMKIT_STATIC_FRAMES=0``.
+PLACEHOLDER_HTML = (
+    '<p class="lstmkit-slider-placeholder">Static frames are rendered when the book is built.</p>'
+)
+
+DEFAULT_DPI = 80
+WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
+
+# A live slider whose first frame took longer than this only redraws on release.
+_CONTINUOUS_UPDATE_SECONDS = 0.1
+_OFF_VALUES = {"0", "false", "no", "off"}
+_uid_counter = itertools.count(1)
+
+
+# --------------------------------------------------------------------------- parameters
+
+
+@dataclass(frozen=True)
+class _Param:
+    """One slider parameter: its name, its values and how a range input encodes them.
+
+    When the values are integers in a rising arithmetic progression (``range(0, 20, 2)``),
+    the range input and the IntSlider use the values themselves (``start``, ``step``);
+    otherwise they use the position ``0 .. n-1`` and print the value beside it.
+    """
+
+    name: str
+    values: tuple
+    labels: tuple[str, ...]
+    start: int | None
+    step: int | None
+
+    @property
+    def count(self) -> int:
+        return len(self.values)
+
+    @property
+    def uses_values(self) -> bool:
+        return self.start is not None
+
+    def range_attrs(self) -> tuple[int, int, int]:
+        """``(min, max, step)`` of the ``<input type="range">``."""
+        if self.uses_values:
+            return self.start, self.start + self.step * (self.count - 1), self.step
+        return 0, self.count - 1, 1
+
+    def describe(self) -> str:
+        """A short text such as ``t=0..9``."""
+        if self.count == 1:
+            return f"{self.name}={self.labels[0]}"
+        return f"{self.name}={self.labels[0]}..{self.labels[-1]}"
+
+
+def _label(value: Any) -> str:
+    """The text printed beside the slider for ``value`` (floats to 4 significant digits)."""
+    if isinstance(value, numbers.Real) and not isinstance(value, numbers.Integral):
+        return f"{float(value):.4g}"
+    return str(value)
+
+
+def _is_int(value: Any) -> bool:
+    return isinstance(value, numbers.Integral) and not isinstance(value, bool | np.bool_)
+
+
+def _progression(values: tuple) -> tuple[int, int] | None:
+    """``(start, step)`` when ``values`` are integers rising by a constant step, else None."""
+    if not all(_is_int(v) for v in values):
+        return None
+    ints = [int(v) for v in values]
+    if len(ints) == 1:
+        return ints[0], 1
+    step = ints[1] - ints[0]
+    if step <= 0 or any(b - a != step for a, b in itertools.pairwise(ints)):
+        return None
+    return ints[0], step
+
+
+def _make_param(name: str, values: Any) -> _Param:
+    """Check one ``name=values`` keyword and describe it as a :class:`_Param`."""
+    if isinstance(values, str | bytes | Mapping) or not isinstance(values, Iterable):
+        raise TypeError(
+            f"slider parameter {name!r} must be a sequence of values such as range(10) "
+            f"or [1, 2, 4, 8]; got {type(values).__name__} {values!r}"
+        )
+    values = tuple(values)
+    if not values:
+        raise ValueError(f"slider parameter {name!r} has no values; give at least one")
+    start_step = _progression(values)
+    start, step = start_step if start_step else (None, None)
+    return _Param(name, values, tuple(_label(v) for v in values), start, step)
+
+
+def _make_params(params: Mapping[str, Any]) -> tuple[_Param, ...]:
+    if not 1 <= len(params) <= 2:
+        raise ValueError(
+            "slider takes one or two parameters given as name=values, for example "
+            f"slider(draw, t=range(10)) or slider(draw, t=range(8), k=[1, 2, 4, 8]); "
+            f"got {len(params)}: {', '.join(params) or 'none'}"
+        )
+    return tuple(_make_param(name, values) for name, values in params.items())
+
+
+# --------------------------------------------------------------------------- alt text
+
+
+def _default_alt(values: Mapping[str, Any]) -> str:
+    return "Figure for " + ", ".join(f"{name} = {_label(v)}" for name, v in values.items())
+
+
+def _make_alt(alt: Any) -> Callable[[Mapping[str, Any]], str]:
+    """Turn ``alt`` (None, a format string or a callable) into ``values -> text``."""
+    if alt is None:
+        return _default_alt
+    if isinstance(alt, str):
+        return lambda values: alt.format_map(values)
+    if callable(alt):
+        return lambda values: alt(**values)
+    raise TypeError(
+        "alt must be None, a string such as 'Backward pass at step {t}', "
+        f"or a callable alt(**values) -> str; got {type(alt).__name__}"
+    )
+
+
+# --------------------------------------------------------------------------- rendering
+
+
+def _close(fig: Figure) -> None:
+    """Close ``fig`` in pyplot if pyplot manages it (figures made with Figure() are not)."""
+    if getattr(fig.canvas, "manager", None) is not None:
+        import matplotlib.pyplot as plt
+
+        plt.close(fig)
+
+
+def _savefig_png(fig: Figure, dpi: float) -> bytes:
+    buffer = io.BytesIO()
+    with matplotlib.rc_context({"savefig.bbox": "standard"}):
+        fig.savefig(buffer, format="png", dpi=dpi, metadata={"Software": None})
+    return buffer.getvalue()
+
+
+def _shrink_png(png: bytes) -> bytes:
+    """Re-encode ``png`` as a palette PNG when that stays faithful, else as optimised RGB(A).
+
+    Returns whichever of the candidates and the input is smallest.
+    """
+    from PIL import Image
+
+    with Image.open(io.BytesIO(png)) as opened:
+        rgba = opened.convert("RGBA")
+    if np.asarray(rgba)[..., 3].min() == 255:
+        source, method = rgba.convert("RGB"), Image.Quantize.MAXCOVERAGE
+    else:
+        source, method = rgba, Image.Quantize.FASTOCTREE
+    palette = source.quantize(256, method=method)
+    error = np.asarray(palette.convert(source.mode), float) - np.asarray(source, float)
+    faithful = math.sqrt(float(np.mean(error**2))) <= MAX_PALETTE_RMSE
+    buffer = io.BytesIO()
+    (palette if faithful else source).save(buffer, format="png", optimize=True)
+    return min(buffer.getvalue(), png, key=len)
+
+
+def _png_size(png: bytes) -> tuple[int, int]:
+    """``(width, height)`` in pixels, read from the PNG header."""
+    return struct.unpack(">II", png[16:24])
+
+
+def _data_uri(png: bytes) -> str:
+    return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
+
+
+def _size(n_bytes: float) -> str:
+    """``n_bytes`` as a short text such as ``"2.0 MB"`` or ``"17 KB"``."""
+    if n_bytes >= 1e6:
+        return f"{n_bytes / 1e6:.1f} MB"
+    return f"{n_bytes / 1e3:.0f} KB"
+
+
+def _static_frames_enabled() -> bool:
+    return os.environ.get(STATIC_FRAMES_ENV, "1").strip().lower() not in _OFF_VALUES
+
+
+# --------------------------------------------------------------------------- static HTML
+
+_SCRIPT = """<script>
+(function () {
+  "use strict";
+  var me = document.currentScript;
+  var root = me && me.parentNode;
+  if (!root || !root.classList || !root.classList.contains("lstmkit-slider")) {
+    root = document.getElementById("__ROOT_ID__");
+  }
+  if (!root || root.getAttribute("data-ready") === "1") { return; }
+  root.setAttribute("data-ready", "1");
+  var data = JSON.parse(root.querySelector("script.lstmkit-slider-data").textContent);
+  var img = root.querySelector("img.lstmkit-slider-frame");
+  var inputs = root.querySelectorAll("input.lstmkit-slider-input");
+  var outputs = root.querySelectorAll("output.lstmkit-slider-value");
+  data.frames[0] = img.getAttribute("src");
+  function position(input, count) {
+    var step = Number(input.step) || 1;
+    var k = Math.round((Number(input.value) - Number(input.min)) / step);
+    return Math.max(0, Math.min(count - 1, k));
+  }
+  function show() {
+    var index = 0;
+    for (var i = 0; i < inputs.length; i++) {
+      var labels = data.labels[i];
+      var k = position(inputs[i], labels.length);
+      index = index * labels.length + k;
+      outputs[i].textContent = labels[k];
+      inputs[i].setAttribute("aria-valuetext", data.names[i] + " = " + labels[k]);
+    }
+    if (img.getAttribute("src") !== data.frames[index]) {
+      img.setAttribute("src", data.frames[index]);
+    }
+    img.setAttribute("alt", data.alts[index]);
+  }
+  for (var i = 0; i < inputs.length; i++) {
+    inputs[i].addEventListener("input", show);
+    inputs[i].addEventListener("change", show);
+  }
+  root.querySelector(".lstmkit-slider-controls").hidden = false;
+  root.querySelector(".lstmkit-slider-nojs").hidden = true;
+  show();
+})();
+</script>"""
+
+
+def _json_for_script(value: Any) -> str:
+    """JSON that is safe inside a ``<script>`` element (no ``<``, ``>`` or ``&``)."""
+    text = json.dumps(value, ensure_ascii=True, separators=(",", ":"))
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def _control_html(uid: str, index: int, param: _Param) -> str:
+    low, high, step = param.range_attrs()
+    name, first = html.escape(param.name), html.escape(param.labels[0])
+    input_id = f"{uid}-p{index}"
+    return (
+        '<div style="display:flex;align-items:center;gap:0.6em;margin:0.2em 0">'
+        f'<label for="{input_id}" style="min-width:2em;font-weight:600">{name}</label>'
+        f'<input type="range" class="lstmkit-slider-input" id="{input_id}" '
+        f'min="{low}" max="{high}" step="{step}" value="{low}" autocomplete="off" '
+        f'aria-valuetext="{name} = {first}" style="flex:0 1 22em;min-width:8em">'
+        f'<output class="lstmkit-slider-value" id="{input_id}-value" for="{input_id}" '
+        f'aria-live="polite" style="min-width:3em;font-variant-numeric:tabular-nums">'
+        f"{first}</output></div>"
+    )
+
+
+def _static_html(
+    uid: str, params: tuple[_Param, ...], uris: list[str], alts: list[str], size: tuple | None
+) -> str:
+    """The static slider: controls (shown by the script), first frame, data, script."""
+    names = ", ".join(p.name for p in params)
+    controls = "".join(_control_html(uid, i, p) for i, p in enumerate(params))
+    dims = f'width="{size[0]}" height="{size[1]}" ' if size else ""
+    first = ", ".join(f"{p.name} = {p.labels[0]}" for p in params)
+    data = {
+        "names": [p.name for p in params],
+        "labels": [list(p.labels) for p in params],
+        "alts": alts,
+        "frames": [None, *uris[1:]],  # frame 0 lives in the <img> only
+    }
+    return (
+        f'<div class="lstmkit-slider" id="{uid}" role="group" '
+        f'aria-label="Slider over {html.escape(names)}" style="margin:0.5em 0">'
+        f'<div class="lstmkit-slider-controls" hidden>{controls}</div>'
+        f'<img class="lstmkit-slider-frame" id="{uid}-img" src="{uris[0]}" '
+        f'alt="{html.escape(alts[0])}" {dims}'
+        'style="display:block;max-width:100%;height:auto">'
+        f'<p class="lstmkit-slider-nojs"><small>{_nojs_note(len(uris), first)}</small></p>'
+        f'<script type="application/json" class="lstmkit-slider-data">'
+        f"{_json_for_script(data)}</script>"
+        f"{_SCRIPT.replace('__ROOT_ID__', uid)}</div>"
+    )
+
+
+def _nojs_note(count: int, first: str) -> str:
+    """What a reader without JavaScript sees under the first frame."""
+    if count == 1:
+        return f"Showing the only frame ({html.escape(first)})."
+    return (
+        f"Showing the first of {count} frames ({html.escape(first)}); "
+        "stepping through them needs JavaScript."
+    )
+
+
+def _new_uid(frames: list[bytes]) -> str:
+    """An element id unique on the page: a per-process counter plus a digest of the frames."""
+    digest = hashlib.sha1(str(next(_uid_counter)).encode())
+    for png in frames:
+        digest.update(png)
+    return "lstmkit-slider-" + digest.hexdigest()[:12]
+
+
+# --------------------------------------------------------------------------- the Slider
+
+
+class Slider:
+    """A figure that steps through parameter values, live in Jupyter, static in the book.
+
+    Build it with :func:`slider`. Displaying it in a notebook yields three views: the live
+    ipywidgets view, the static ``text/html`` view and a one-line ``text/plain`` summary.
+
+    Parameters
+    ----------
+    draw : callable
+        ``draw(**values) -> matplotlib.figure.Figure``; see the module documentation.
+    params : mapping of str to sequence
+        One or two parameter names, each with the non-empty sequence of its values.
+    alt : None, str or callable, optional
+        Alt text of each frame: a format string using the parameter names, such as
+        ``"Backward pass at step {t}"``, or ``alt(**values) -> str``. By default
+        ``"Figure for t = 3"``.
+    dpi : float, optional
+        Resolution of the rendered frames (live and static), 80 by default.
+    max_bytes : int, optional
+        Limit on the base64 frames embedded in the static view.
+
+    Examples
+    --------
+    >>> from matplotlib.figure import Figure
+    >>> def draw(t):
+    ...     fig = Figure(figsize=(3, 2))
+    ...     fig.add_subplot().bar([0], [t])
+    ...     return fig
+    >>> Slider(draw, {"t": range(4)})
+    <Slider t=0..3 (4 frames)>
+    """
+
+    def __init__(
+        self,
+        draw: Callable[..., Figure],
+        params: Mapping[str, Any],
+        *,
+        alt: Any = None,
+        dpi: float = DEFAULT_DPI,
+        max_bytes: int = MAX_STATIC_BYTES,
+    ):
+        if not callable(draw):
+            raise TypeError(
+                f"draw must be a callable draw(**values) -> Figure; got {type(draw).__name__}"
+            )
+        if not isinstance(dpi, numbers.Real) or not dpi > 0:
+            raise ValueError(f"dpi must be a positive number; got {dpi!r}")
+        if not _is_int(max_bytes) or max_bytes <= 0:
+            raise ValueError(f"max_bytes must be a positive integer; got {max_bytes!r}")
+        self._draw = draw
+        self._params = _make_params(params)
+        self._alt = _make_alt(alt)
+        self.dpi = dpi
+        self.max_bytes = int(max_bytes)
+        self._alt_text(self._values_at((0,) * len(self._params)))  # fail early on a bad alt
+        self._widget = None
+        self._controls: list = []
+        self._image = None
+
+    # ----------------------------------------------------------------- description
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """The parameter names, in slider order."""
+        return tuple(p.name for p in self._params)
+
+    @property
+    def shape(self) -> tuple[int, ...]:
+        """Number of values of each parameter."""
+        return tuple(p.count for p in self._params)
+
+    @property
+    def frame_count(self) -> int:
+        """Number of frames of the static view (the product of :attr:`shape`)."""
+        return math.prod(self.shape)
+
+    def __repr__(self) -> str:
+        ranges = ", ".join(p.describe() for p in self._params)
+        plural = "frame" if self.frame_count == 1 else "frames"
+        return f"<Slider {ranges} ({self.frame_count} {plural})>"
+
+    def _values_at(self, positions: tuple[int, ...]) -> dict[str, Any]:
+        return {p.name: p.values[k] for p, k in zip(self._params, positions, strict=True)}
+
+    def _alt_text(self, values: Mapping[str, Any]) -> str:
+        try:
+            text = self._alt(values)
+        except (KeyError, IndexError) as error:
+            raise ValueError(
+                f"alt text refers to {error} but the slider parameters are {', '.join(self.names)}"
+            ) from error
+        if not isinstance(text, str):
+            raise TypeError(f"alt(**values) must return a str; got {type(text).__name__}")
+        return text
+
+    # ----------------------------------------------------------------- rendering
+
+    def _figure(self, values: Mapping[str, Any]) -> Figure:
+        fig = self._draw(**values)
+        if not isinstance(fig, Figure):
+            hint = " (return ax.figure)" if hasattr(fig, "figure") else ""
+            raise TypeError(
+                "draw(**values) must return a matplotlib.figure.Figure; "
+                f"got {type(fig).__name__} for {values!r}{hint}"
+            )
+        return fig
+
+    def render(self, values: Mapping[str, Any], *, shrink: bool = False) -> bytes:
+        """Call ``draw(**values)`` and return the PNG of its figure, then close the figure.
+
+        Parameters
+        ----------
+        values : mapping
+            One value per parameter name.
+        shrink : bool, optional
+            Re-encode for the smallest faithful PNG (slower; used for static frames).
+
+        Returns
+        -------
+        bytes
+            The PNG file.
+        """
+        fig = self._figure(values)
+        try:
+            png = _savefig_png(fig, self.dpi)
+        finally:
+            _close(fig)
+        return _shrink_png(png) if shrink else png
+
+    def frames(self) -> list[bytes]:
+        """Render every static frame, in row-major order of the parameter values.
+
+        Returns
+        -------
+        list of bytes
+            One shrunk PNG per combination: frame ``i * len(k) + j`` has the ``i``-th
+            value of the first parameter and the ``j``-th of the second.
+
+        Raises
+        ------
+        ValueError
+            As soon as the base64 frames exceed :attr:`max_bytes`.
+        """
+        pngs, total = [], 0
+        for positions in itertools.product(*(range(n) for n in self.shape)):
+            pngs.append(self.render(self._values_at(positions), shrink=True))
+            total += 4 * math.ceil(len(pngs[-1]) / 3)
+            if total > self.max_bytes:
+                raise ValueError(self._too_big_message(len(pngs), total))
+        return pngs
+
+    def _too_big_message(self, rendered: int, total: int) -> str:
+        return (
+            f"the static slider would embed more than {_size(self.max_bytes)} of frames: "
+            f"{rendered} of {self.frame_count} frames already take {_size(total)} "
+            f"(about {_size(total / rendered)} each). "
+            f"Use fewer parameter values or a lower dpi (now {self.dpi}), "
+            "or raise max_bytes if the page can afford it."
+        )
+
+    def alt_texts(self) -> list[str]:
+        """The alt text of every static frame, in the order of :meth:`frames`."""
+        combos = itertools.product(*(range(n) for n in self.shape))
+        return [self._alt_text(self._values_at(positions)) for positions in combos]
+
+    def to_html(self) -> str:
+        """The self-contained static slider, with frames whatever the environment says.
+
+        Returns
+        -------
+        str
+            An HTML fragment: range inputs, the first frame, the frames as data URIs and
+            an inline script; element ids are unique for every call.
+        """
+        pngs = self.frames()
+        sizes = {_png_size(png) for png in pngs}
+        size = sizes.pop() if len(sizes) == 1 else None
+        uris = [_data_uri(png) for png in pngs]
+        return _static_html(_new_uid(pngs), self._params, uris, self.alt_texts(), size)
+
+    def _static_view(self) -> str:
+        return self.to_html() if _static_frames_enabled() else PLACEHOLDER_HTML
+
+    # ----------------------------------------------------------------- live widget
+
+    @property
+    def widget(self):
+        """The live ipywidgets view (a ``VBox`` of sliders above an ``Image``), made once."""
+        if self._widget is None:
+            self._widget = self._build_widget()
+        return self._widget
+
+    @property
+    def values(self) -> dict[str, Any]:
+        """The values the live view shows now (the first values before it exists)."""
+        if not self._controls:
+            return self._values_at((0,) * len(self._params))
+        return self._values_at(tuple(self._position(c, p) for c, p in self._live_pairs()))
+
+    def _live_pairs(self):
+        return zip(self._controls, self._params, strict=True)
+
+    @staticmethod
+    def _position(control, param: _Param) -> int:
+        if param.uses_values:
+            return (control.value - param.start) // param.step
+        return control.index
+
+    def _build_widget(self):
+        import ipywidgets as widgets
+
+        values = self._values_at((0,) * len(self._params))
+        started = time.perf_counter()
+        png = self.render(values)
+        continuous = time.perf_counter() - started < _CONTINUOUS_UPDATE_SECONDS
+        self._image = widgets.Image(value=png, format="png", tooltip=self._alt_text(values))
+        self._controls = [self._make_control(widgets, p, continuous) for p in self._params]
+        for control, param in self._live_pairs():
+            control.observe(self._on_change, names="value" if param.uses_values else "index")
+        return widgets.VBox([*self._controls, self._image])
+
+    @staticmethod
+    def _make_control(widgets, param: _Param, continuous: bool):
+        common = {
+            "description": param.name,
+            "readout": True,
+            "continuous_update": continuous,
+            "style": {"description_width": "initial"},
+        }
+        if param.uses_values:
+            low, high, step = param.range_attrs()
+            return widgets.IntSlider(value=low, min=low, max=high, step=step, **common)
+        return widgets.SelectionSlider(
+            options=list(zip(param.labels, param.values, strict=True)), **common
+        )
+
+    def _on_change(self, change=None) -> None:
+        values = self.values
+        self._image.value = self.render(values)
+        self._image.tooltip = self._alt_text(values)
+
+    def time_update(self, n: int = 20) -> float:
+        """Median seconds of ``n`` live updates (move a slider, redraw, set the image).
+
+        Parameters
+        ----------
+        n : int, optional
+            Number of timed updates; the slider cycles through its first parameter with
+            more than one value.
+
+        Returns
+        -------
+        float
+            The median time of one update, in seconds.
+        """
+        if n < 1:
+            raise ValueError(f"n must be at least 1; got {n}")
+        _ = self.widget  # build the view (and render the first frame) untimed
+        movable = [(c, p) for c, p in self._live_pairs() if p.count > 1]
+        times = []
+        for i in range(1, n + 1):
+            started = time.perf_counter()
+            if movable:
+                control, param = movable[0]
+                self._move(control, param, i % param.count)
+            else:
+                self._on_change()
+            times.append(time.perf_counter() - started)
+        return statistics.median(times)
+
+    @staticmethod
+    def _move(control, param: _Param, position: int) -> None:
+        if param.uses_values:
+            control.value = param.start + param.step * position
+        else:
+            control.index = position
+
+    # ----------------------------------------------------------------- display
+
+    def _repr_mimebundle_(self, include=None, exclude=None) -> dict[str, Any]:
+        """The live widget view, the static HTML view and a text summary."""
+
+        def wanted(mime: str) -> bool:
+            return (include is None or mime in include) and (exclude is None or mime not in exclude)
+
+        bundle: dict[str, Any] = {"text/plain": repr(self)}
+        if wanted("text/html"):
+            bundle["text/html"] = self._static_view()
+        if wanted(WIDGET_MIME):
+            bundle[WIDGET_MIME] = self.widget._repr_mimebundle_()[WIDGET_MIME]
+        return bundle
+
+
+def slider(
+    draw: Callable[..., Figure],
+    *,
+    alt: Any = None,
+    dpi: float = DEFAULT_DPI,
+    max_bytes: int = MAX_STATIC_BYTES,
+    **params: Any,
+) -> Slider:
+    """Step through figures drawn by ``draw`` with one or two sliders.
+
+    Parameters
+    ----------
+    draw : callable
+        ``draw(**values) -> matplotlib.figure.Figure``, called with one keyword per
+        parameter. The slider renders the figure and closes it.
+    alt : None, str or callable, optional
+        Alt text of each frame: a format string such as ``"Backward pass at step {t}"``,
+        or ``alt(**values) -> str``. By default it names the values (``"Figure for t = 3"``).
+    dpi : float, optional
+        Resolution of the rendered frames, 80 by default (a 6 x 3.5 inch figure becomes
+        480 x 280 pixels).
+    max_bytes : int, optional
+        Limit on the embedded static frames; above it displaying raises ``ValueError``.
+    **params : sequence
+        One or two parameters, each a non-empty sequence of values, such as
+        ``t=range(10)`` or ``t=range(8), k=[1, 2, 4, 8]``. The names ``alt``, ``dpi`` and
+        ``max_bytes`` are taken; use :class:`Slider` directly for those.
+
+    Returns
+    -------
+    Slider
+        Displays as a live widget in Jupyter and as a static slider in the book.
+
+    Raises
+    ------
+    TypeError
+        If ``draw`` is not callable, a parameter is not a sequence or ``alt`` is invalid.
+    ValueError
+        If there are not one or two parameters or a parameter has no values.
+
+    Examples
+    --------
+    >>> from matplotlib.figure import Figure
+    >>> def draw(t, k):
+    ...     fig = Figure(figsize=(6, 3.5), layout="constrained")
+    ...     fig.add_subplot().plot(range(8), [k * (i <= t) for i in range(8)])
+    ...     return fig
+    >>> slider(draw, t=range(8), k=[1, 2, 4, 8], alt="Step {t} with scale {k}")
+    <Slider t=0..7, k=1..8 (32 frames)>
+    """
+    return Slider(draw, params, alt=alt, dpi=dpi, max_bytes=max_bytes)

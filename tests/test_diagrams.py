@@ -1,0 +1,432 @@
+"""Smoke and structure tests of the diagrams and plots in ``lstmkit.viz``."""
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: E402
+from matplotlib.colors import to_rgba  # noqa: E402
+from matplotlib.figure import Figure  # noqa: E402
+
+from lstmkit.viz import chain_rule, colors, lstm_diagrams, plots, rnn_diagrams  # noqa: E402
+from lstmkit.viz._draw import find_artists  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def _close_figures():
+    yield
+    plt.close("all")
+
+
+def gids(fig, prefix):
+    return [a.get_gid() for a in find_artists(fig, prefix)]
+
+
+def kind_count(fig, kind):
+    """Number of nodes ``node:<kind>:<t>``."""
+    return sum(1 for g in gids(fig, "node:") if g.split(":")[1] == kind)
+
+
+def luminance(rgba):
+    return float(np.asarray(rgba)[:3] @ np.array([0.2126, 0.7152, 0.0722]))
+
+
+def same_color(a, b):
+    return np.allclose(to_rgba(a)[:3], to_rgba(b)[:3])
+
+
+def node_patch(fig, name):
+    (patch,) = [a for a in find_artists(fig, f"node:{name}") if a.get_gid() == f"node:{name}"]
+    return patch
+
+
+# ----------------------------------------------------------------------------- colours
+def test_palette_is_okabe_ito_and_roles_are_distinct():
+    okabe = {c.upper() for c in colors.OKABE_ITO.values()}
+    assert set(colors.GATE_COLORS) == {"z", "i", "f", "o"}
+    assert {c.upper() for c in colors.GATE_COLORS.values()} <= okabe
+    assert len(set(colors.GATE_COLORS.values())) == 4
+    assert colors.PEEPHOLE.upper() == colors.OKABE_ITO["blue"].upper()
+    assert colors.BACKWARD != colors.FORWARD
+    roles = [
+        colors.HIDDEN,
+        colors.INPUT,
+        colors.OUTPUT,
+        colors.CELL,
+        colors.FORWARD,
+        colors.BACKWARD,
+        *colors.GATE_COLORS.values(),
+    ]
+    assert len({r.upper() for r in roles}) == len(roles)
+
+
+def test_colormaps_have_the_documented_normalisation():
+    lo, mid, hi = colors.activation_color([-1.0, 0.0, 1.0])
+    assert luminance(mid) > 0.9  # white-ish centre at 0
+    assert not np.allclose(lo, hi)
+    assert np.allclose(colors.activation_color(5.0), hi)  # clipped to the range [-1, 1]
+    small, large = colors.delta_color([0.1, 2.0])
+    assert luminance(large) < luminance(small)
+    assert np.allclose(colors.delta_color(0.5, vmax=1.0), colors.delta_color(1.0, vmax=2.0))
+    assert colors.text_color_for("black") == "white"
+    assert colors.text_color_for(colors.tint(colors.HIDDEN)) == "black"
+
+
+# ----------------------------------------------------------------------------- RNN
+def test_rnn_neurons_structure():
+    fig = rnn_diagrams.rnn_neurons(3, 4, 2)
+    assert isinstance(fig, Figure)
+    assert plt.get_fignums() == []  # new figures are not managed by pyplot
+    assert (kind_count(fig, "x"), kind_count(fig, "h"), kind_count(fig, "o")) == (3, 4, 2)
+    assert len(gids(fig, "edge:U:")) == 12
+    assert len(gids(fig, "edge:V:")) == 8
+    w = find_artists(fig, "edge:W:")
+    assert len(w) == 16  # every hidden neuron to every hidden neuron, self-loops included
+    assert all(same_color(a.get_edgecolor(), colors.HIDDEN) for a in w)
+
+
+def test_rnn_neurons_activations_and_weights():
+    acts = {"h": np.array([-1.0, 0.0, 0.5, 1.0])}
+    fig = rnn_diagrams.rnn_neurons(activations=acts, weights={"W": np.diag([0.1, 1, 1, 3.0])})
+    faces = [node_patch(fig, f"h:{k}").get_facecolor() for k in (1, 2, 3, 4)]
+    assert np.allclose(faces[0], colors.activation_color(-1.0))
+    assert np.allclose(faces[3], colors.activation_color(1.0))
+    (w11,) = find_artists(fig, "edge:W:h:1->h:1")
+    (w44,) = find_artists(fig, "edge:W:h:4->h:4")
+    assert w44.get_linewidth() > w11.get_linewidth()
+    with pytest.raises(ValueError, match=r"\(4,\)"):
+        rnn_diagrams.rnn_neurons(activations=np.zeros(3))
+    with pytest.raises(ValueError, match=r"\(4, 4\)"):
+        rnn_diagrams.rnn_neurons(weights={"W": np.zeros((3, 4))})
+
+
+def test_rnn_unfolded_counts_nodes_and_edges():
+    fig = rnn_diagrams.rnn_unfolded(T=4)
+    for kind in ("x", "h", "o", "yhat", "J"):
+        assert kind_count(fig, kind) == 4, kind
+    assert gids(fig, "node:hinit:") == ["node:hinit:0"]  # steps 1..T, as in the book
+    for param in "UWVfL":
+        assert len(gids(fig, f"edge:{param}:")) == 4
+    assert gids(fig, "back:") == []  # no backward arrows without deltas or feeds
+    labels = [t.get_text() for t in fig.axes[0].texts]
+    assert {rf"$\boldsymbol{{{m}}}$" for m in "UVW"} <= set(labels)
+    short = rnn_diagrams.rnn_unfolded(T=3, show_loss=False, t0=0)
+    assert kind_count(short, "yhat") == kind_count(short, "J") == 0
+    assert gids(short, "node:hinit:") == ["node:hinit:-1"]
+    assert sorted(gids(short, "node:h:")) == ["node:h:0", "node:h:1", "node:h:2"]
+
+
+def test_rnn_unfolded_deltas_colour_nodes_and_draw_backward_arrows():
+    deltas = np.array([0.05, 0.1, 0.5, 2.0])
+    fig = rnn_diagrams.rnn_unfolded(T=4, deltas=deltas)
+    faces = [node_patch(fig, f"h:{t}").get_facecolor() for t in range(1, 5)]
+    lum = [luminance(f) for f in faces]
+    assert lum == sorted(lum, reverse=True)  # larger delta -> darker node
+    assert np.allclose(faces[3], colors.delta_color(2.0, vmax=2.0))
+    back = find_artists(fig, "back:")
+    assert back and all(same_color(a.get_edgecolor(), colors.BACKWARD) for a in back)
+    (b43,) = find_artists(fig, "back:h:4->h:3")
+    (b21,) = find_artists(fig, "back:h:2->h:1")
+    assert b43.get_linewidth() > b21.get_linewidth()  # width grows with the magnitude
+    # vectors (T, H) are reduced to their norms; dicts may add delta_o
+    vec = rnn_diagrams.rnn_unfolded(T=4, deltas={"h": np.ones((4, 3)), "o": deltas})
+    assert len(find_artists(vec, "back:h:")) == 3
+
+
+@pytest.mark.parametrize("bad", [np.zeros(3), np.zeros((5, 2)), np.zeros((4, 2, 2))])
+def test_rnn_unfolded_rejects_bad_delta_shapes(bad):
+    with pytest.raises(ValueError, match=r"\(T,\) or \(T, H\) with T=4"):
+        rnn_diagrams.rnn_unfolded(T=4, deltas=bad)
+
+
+def test_rnn_unfolded_feeds_and_highlight():
+    fig = rnn_diagrams.rnn_unfolded(T=5, feeds=3, highlight={2, 4})
+    back = find_artists(fig, "back:")
+    on = {a.get_gid() for a in back if same_color(a.get_edgecolor(), colors.BACKWARD)}
+    off = {a.get_gid() for a in back if same_color(a.get_edgecolor(), colors.MUTED)}
+    assert on | off == {a.get_gid() for a in back}
+    assert {"back:h:4->h:3", "back:o:3->h:3", "back:o:4->h:4", "back:J:4->yhat:4"} <= on
+    assert {"back:h:3->h:2", "back:h:2->h:1", "back:o:2->h:2", "back:J:1->yhat:1"} <= off
+    assert all(int(g.split("->")[0].split(":")[-1]) >= 3 for g in on)
+    assert same_color(node_patch(fig, "h:3").get_edgecolor(), colors.BACKWARD)
+    assert sorted(gids(fig, "highlight:")) == ["highlight:2", "highlight:4"]
+    with pytest.raises(ValueError, match="feeds"):
+        rnn_diagrams.rnn_unfolded(T=5, feeds=6)
+
+
+def test_rnn_unfolded_values_colour_hidden_nodes():
+    fig = rnn_diagrams.rnn_unfolded(T=3, values=np.array([-0.9, 0.0, 0.9]))
+    assert np.allclose(node_patch(fig, "h:1").get_facecolor(), colors.activation_color(-0.9))
+    with pytest.raises(ValueError, match=r"\(T,\) or \(T, H\)"):
+        rnn_diagrams.rnn_unfolded(T=3, values=np.zeros(4))
+
+
+def test_rnn_blackbox():
+    fig = rnn_diagrams.rnn_blackbox()
+    assert {g for g in gids(fig, "node:")} == {"node:x", "node:h", "node:o"}
+    assert gids(fig, "delay") == ["delay"]
+    assert gids(fig, "edge:W") == ["edge:W"]
+
+
+def test_task_types_grid_titles():
+    fig = rnn_diagrams.task_types()
+    assert len(fig.axes) == 6
+    titles = [ax.get_title() for ax in fig.axes]
+    assert titles == [title for title, _ in rnn_diagrams.TASK_KINDS.values()]
+
+
+@pytest.mark.parametrize(
+    ("kind", "n_in", "n_out"),
+    [
+        ("one-to-one", 1, 1),
+        ("one-to-many", 1, 4),
+        ("many-to-one", 4, 1),
+        ("many-to-many aligned", 4, 4),
+        ("encoder-decoder", 3, 3),
+        ("bidirectional", 4, 4),
+    ],
+)
+def test_task_type_boxes(kind, n_in, n_out):
+    fig = rnn_diagrams.task_type(kind)
+    assert kind_count(fig, "x") == n_in
+    assert kind_count(fig, "y") == n_out
+    assert kind_count(fig, "hb") == (4 if kind == "bidirectional" else 0)
+
+
+def test_task_type_rejects_unknown_kind():
+    with pytest.raises(ValueError, match="many-to-one"):
+        rnn_diagrams.task_type("many-to-few")
+    with pytest.raises(TypeError):
+        rnn_diagrams.task_type(3)
+
+
+# ----------------------------------------------------------------------------- LSTM
+@pytest.mark.parametrize("draw", [lstm_diagrams.lstm_circuit, lstm_diagrams.lstm_odyssey])
+def test_lstm_peepholes_switch(draw):
+    with_peep = draw(peepholes=True)
+    peep = find_artists(with_peep, "peephole:")
+    assert sorted(a.get_gid() for a in peep) == ["peephole:f", "peephole:i", "peephole:o"]
+    assert all(same_color(a.get_edgecolor(), colors.PEEPHOLE) for a in peep)
+    assert all(a.get_linestyle() not in ("-", "solid") for a in peep)
+    assert find_artists(draw(peepholes=False), "peephole:") == []
+
+
+@pytest.mark.parametrize("draw", [lstm_diagrams.lstm_circuit, lstm_diagrams.lstm_odyssey])
+def test_lstm_gates_have_their_colours(draw):
+    fig = draw()
+    for g in "zifo":
+        assert same_color(node_patch(fig, g).get_edgecolor(), colors.GATE_COLORS[g])
+    for op in ("mul_i", "mul_f", "mul_o", "tanh_c"):
+        node_patch(fig, op)
+    assert len(find_artists(fig, "node:mul_")) == 3
+
+
+def test_lstm_circuit_structure():
+    fig = lstm_diagrams.lstm_circuit()
+    for name in ("c_prev", "c", "y_prev", "y", "x", "add"):
+        node_patch(fig, name)
+    highway = [a for a in find_artists(fig, "edge:") if same_color(a.get_edgecolor(), colors.CELL)]
+    assert len(highway) >= 3
+
+
+def test_lstm_values_and_deltas_colour_gates():
+    fig = lstm_diagrams.lstm_circuit(values={"f": np.array([0.9, 0.1]), "o": -0.5}, unit=1)
+    assert np.allclose(node_patch(fig, "f").get_facecolor(), colors.activation_color(0.1))
+    assert np.allclose(node_patch(fig, "o").get_facecolor(), colors.activation_color(-0.5))
+    fig = lstm_diagrams.lstm_odyssey(deltas={"i": 0.01, "f": 1.0})
+    assert luminance(node_patch(fig, "f").get_facecolor()) < luminance(
+        node_patch(fig, "i").get_facecolor()
+    )
+    with pytest.raises(ValueError, match="keys must be among"):
+        lstm_diagrams.lstm_circuit(values={"g": 1.0})
+    with pytest.raises(ValueError, match=r"\(H,\)"):
+        lstm_diagrams.lstm_circuit(deltas={"c": np.zeros((2, 3))})
+    with pytest.raises(TypeError):
+        lstm_diagrams.lstm_circuit(values=[0.1, 0.2])
+
+
+@pytest.mark.parametrize("draw", [lstm_diagrams.lstm_circuit, lstm_diagrams.lstm_odyssey])
+def test_lstm_edge_width_follows_the_gate_value(draw):
+    def width(fig):
+        (arrow,) = find_artists(fig, "edge:f->mul_f")
+        return arrow.get_linewidth()
+
+    assert width(draw(values={"f": 0.95})) > width(draw(values={"f": 0.05}))
+
+
+def test_draws_into_a_given_axes():
+    fig, axes = plt.subplots(1, 2, figsize=(7, 3))
+    before = plt.get_fignums()
+    assert lstm_diagrams.lstm_circuit(ax=axes[0]) is fig
+    assert rnn_diagrams.rnn_unfolded(T=2, ax=axes[1]) is fig
+    assert plt.get_fignums() == before
+    assert find_artists(axes[0], "peephole:") and not find_artists(axes[1], "peephole:")
+
+
+# ----------------------------------------------------------------------------- chain rule
+@pytest.mark.parametrize("n", [1, 3, 5])
+def test_chain_graph(n):
+    fig = chain_rule.chain_graph(n)
+    assert len(gids(fig, "node:")) == n + 2
+    assert len(gids(fig, "edge:")) == n + 1
+    back = find_artists(fig, "back:")
+    assert len(back) == n + 1
+    assert all(same_color(a.get_edgecolor(), colors.BACKWARD) for a in back)
+    assert len(gids(chain_rule.chain_graph(n, backward=False), "back:")) == 0
+
+
+def test_path_graphs():
+    fig = chain_rule.two_paths_graph()
+    assert sorted(gids(fig, "node:")) == ["node:J", "node:u", "node:v", "node:x"]
+    assert len(find_artists(fig, "back:")) == 4
+    fig = chain_rule.n_paths_graph(4)
+    assert len(gids(fig, "node:")) == 6
+    back = find_artists(fig, "back:")
+    assert len(back) == 8
+    assert all(same_color(a.get_edgecolor(), colors.BACKWARD) for a in back)
+    for bad in (1, 7, 2.5):
+        with pytest.raises(ValueError, match="n must be"):
+            chain_rule.n_paths_graph(bad)
+    with pytest.raises(ValueError, match="n must be"):
+        chain_rule.chain_graph(0)
+
+
+def test_lstm_cell_graph_nodes_and_peepholes():
+    fig = chain_rule.lstm_cell_graph()
+    assert {g[5:] for g in gids(fig, "node:")} == set(chain_rule.LSTM_GRAPH_NODES)
+    edges = find_artists(fig, "edge:")
+    assert len(edges) == len(chain_rule.LSTM_GRAPH_EDGES)
+    assert gids(fig, "route:") == []
+    peep = [a for a in edges if same_color(a.get_edgecolor(), colors.PEEPHOLE)]
+    assert {a.get_gid() for a in peep} >= {
+        "edge:c_prev->ibar",
+        "edge:c_prev->fbar",
+        "edge:c->obar",
+        "edge:c->ibar_next",
+        "edge:c->fbar_next",
+    }
+
+
+def test_lstm_cell_graph_highlights_the_five_routes_of_c():
+    fig = chain_rule.lstm_cell_graph(highlight="c")
+    routes = find_artists(fig, "route:")
+    assert len(routes) == 5
+    assert {a.get_gid().split("->")[1] for a in routes} == {
+        "y",
+        "obar",
+        "c_next",
+        "ibar_next",
+        "fbar_next",
+    }
+    assert all(same_color(a.get_edgecolor(), colors.BACKWARD) for a in routes)
+    # local partials are written on exactly the route edges
+    assert sorted(g[len("elabel:") :] for g in gids(fig, "elabel:")) == sorted(
+        a.get_gid()[len("route:") :] for a in routes
+    )
+    # not highlighted: nothing upstream of c(t) is drawn in the backward colour
+    (up,) = find_artists(fig, "edge:x->fbar")
+    assert not same_color(up.get_edgecolor(), colors.BACKWARD)
+    assert any("delta" in t.get_text() for t in fig.axes[0].texts)
+    assert len(find_artists(chain_rule.lstm_cell_graph(highlight="y"), "route:")) == 5
+    assert chain_rule.routes("c") == [e for e in chain_rule.LSTM_GRAPH_EDGES if e[0] == "c"]
+    with pytest.raises(ValueError, match="highlight"):
+        chain_rule.lstm_cell_graph(highlight="q")
+
+
+def test_lstm_cell_graph_all_partials():
+    fig = chain_rule.lstm_cell_graph(partials=True)
+    assert len(gids(fig, "elabel:")) == len(chain_rule.LSTM_GRAPH_EDGES) - 3
+
+
+# ----------------------------------------------------------------------------- plots
+def _heatmap_image(fig):
+    (im,) = find_artists(fig, "heatmap")
+    return im
+
+
+@pytest.mark.parametrize("upto", [1, 3, 6, 7])
+def test_delta_heatmap_masks_exactly_the_steps_before_upto(upto):
+    deltas = np.arange(1.0, 19.0).reshape(6, 3)
+    fig = plots.delta_heatmap(deltas, upto=upto)
+    arr = _heatmap_image(fig).get_array()
+    assert arr.shape == (3, 6)  # units x time
+    steps = np.arange(1, 7)  # step labels start at 1
+    assert np.array_equal(np.ma.getmaskarray(arr).all(axis=0), steps < upto)
+    assert not np.ma.getmaskarray(arr)[:, steps >= upto].any()
+    assert _heatmap_image(fig).norm.vmax == pytest.approx(18.0)  # scale of all the deltas
+
+
+def test_delta_heatmap_options():
+    deltas = np.array([[-2.0, 1.0], [0.5, -0.25]])
+    fig = plots.delta_heatmap(deltas, signed=True, vmax=4.0, t0=1, title="t")
+    im = _heatmap_image(fig)
+    assert (im.norm.vmin, im.norm.vmax) == (-4.0, 4.0)
+    assert im.get_array().min() == -2.0
+    assert len(fig.axes) == 2  # with a colour bar
+    mags = _heatmap_image(plots.delta_heatmap(deltas)).get_array()
+    assert mags.min() >= 0
+    with pytest.raises(ValueError, match=r"\(T, H\)"):
+        plots.delta_heatmap(np.zeros((2, 2, 2)))
+    with pytest.raises(ValueError, match="upto"):
+        plots.delta_heatmap(deltas, upto=4)
+
+
+def test_norm_vs_lag_uses_a_log_axis():
+    lags = np.arange(10)
+    fig = plots.norm_vs_lag({"simple RNN": 0.5**lags, "LSTM": 0.95**lags}, reference=0.5)
+    ax = fig.axes[0]
+    assert ax.get_yscale() == "log"
+    assert len(gids(fig, "curve:")) == 2 and len(gids(fig, "reference:")) == 1
+    assert [t.get_text() for t in ax.get_legend().get_texts()][:2] == ["simple RNN", "LSTM"]
+    fig = plots.norm_vs_lag(np.vstack([0.5**lags, 0.9**lags]), labels=["a", "b"])
+    assert len(gids(fig, "curve:")) == 2
+    assert len(gids(plots.norm_vs_lag([0.5**lags, 0.9 ** lags[:4]]), "curve:")) == 2
+    with pytest.raises(ValueError, match="labels"):
+        plots.norm_vs_lag(np.ones((2, 5)), labels=["only one"])
+    with pytest.raises(ValueError, match=r"\(L,\)"):
+        plots.norm_vs_lag(np.ones((2, 2, 2)))
+
+
+# ----------------------------------------------------------------------------- layout
+DIAGRAMS = {
+    "rnn_neurons": lambda: rnn_diagrams.rnn_neurons(),
+    "rnn_unfolded": lambda: rnn_diagrams.rnn_unfolded(T=4, deltas=np.arange(1.0, 5.0), feeds=2),
+    "rnn_unfolded_T8": lambda: rnn_diagrams.rnn_unfolded(T=8, values=np.zeros(8)),
+    "rnn_blackbox": lambda: rnn_diagrams.rnn_blackbox(),
+    "task_type": lambda: rnn_diagrams.task_type("seq2seq"),
+    "task_types": lambda: rnn_diagrams.task_types(),
+    "lstm_circuit": lambda: lstm_diagrams.lstm_circuit(),
+    "lstm_odyssey": lambda: lstm_diagrams.lstm_odyssey(),
+    "chain_graph": lambda: chain_rule.chain_graph(4),
+    "two_paths_graph": lambda: chain_rule.two_paths_graph(),
+    "n_paths_graph": lambda: chain_rule.n_paths_graph(4),
+    "lstm_cell_graph": lambda: chain_rule.lstm_cell_graph(highlight="c"),
+    "delta_heatmap": lambda: plots.delta_heatmap(np.ones((10, 4)), upto=5),
+    "norm_vs_lag": lambda: plots.norm_vs_lag(0.5 ** np.arange(8), reference=0.5),
+}
+
+
+@pytest.mark.parametrize("name", list(DIAGRAMS))
+def test_fits_the_book_width_without_clipping_or_overlaps(name):
+    fig = DIAGRAMS[name]()
+    width, height = fig.get_size_inches()
+    assert width <= 7.0 + 1e-9
+    canvas = FigureCanvasAgg(fig)
+    canvas.draw()
+    renderer = canvas.get_renderer()
+    box = fig.get_tightbbox(renderer)  # in inches
+    tol = 0.02
+    assert box.x0 >= -tol and box.y0 >= -tol, name
+    assert box.x1 <= width + tol and box.y1 <= height + tol, name
+    texts = [t for ax in fig.axes for t in ax.texts if t.get_visible() and t.get_text()]
+    extents = [t.get_window_extent(renderer).shrunk(0.9, 0.8) for t in texts]
+    for i in range(len(texts)):
+        for j in range(i + 1, len(texts)):
+            gi = (texts[i].get_gid() or "").split(":", 1)[-1]
+            gj = (texts[j].get_gid() or "").split(":", 1)[-1]
+            if gi and gi == gj:  # a label and its superscript
+                continue
+            assert not extents[i].overlaps(extents[j]), (texts[i].get_text(), texts[j].get_text())

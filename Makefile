@@ -10,7 +10,12 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 BOOK   := _build/html/index.html
-JB     := $(BIN)/jupyter-book build . -W -n --keep-going
+# The book's arrays are small: BLAS threads only add synchronisation, and when the machine is
+# busy they slow the per-step products of a training loop about 30-fold (measured). Benchmarks
+# (make bench) keep the default thread count.
+BOOKENV := OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 MKL_NUM_THREADS=1
+
+JB     := $(BOOKENV) $(BIN)/jupyter-book build . -W -n --keep-going
 # Everything the built book depends on: a change to any of these makes it stale.
 SOURCES := _config.yml _toc.yml references.bib requirements.txt pyproject.toml \
            $(wildcard chapters/*.md chapters/*.ipynb lstmkit/*.py lstmkit/*/*.py)
@@ -36,15 +41,15 @@ $(BOOK): $(STAMP) $(SOURCES)
 	@touch $@
 
 test: $(STAMP) $(BOOK)
-	$(BIN)/python -m pytest tests chapters --nbval --nbval-current-env \
+	$(BOOKENV) LSTMKIT_STATIC_FRAMES=0 $(BIN)/python -m pytest tests chapters --nbval --nbval-current-env \
 		--nbval-sanitize-with tests/sanitize.cfg --nbval-cell-timeout=300
 
 lab: $(STAMP)
 	$(BIN)/jupyter lab chapters
 
 notebooks: $(STAMP)
-	LSTMKIT_STATIC_FRAMES=0 $(BIN)/jupyter nbconvert --to notebook --execute --inplace \
-		--ExecutePreprocessor.timeout=300 --ExecutePreprocessor.store_widget_state=False \
+	$(BOOKENV) LSTMKIT_STATIC_FRAMES=0 $(BIN)/jupyter nbconvert --to notebook --execute --inplace \
+		--ExecutePreprocessor.timeout=300 --ExecutePreprocessor.store_widget_state=False --ExecutePreprocessor.record_timing=False \
 		chapters/*.ipynb
 
 lint: $(STAMP)

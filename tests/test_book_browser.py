@@ -80,3 +80,44 @@ def test_index_redirects_to_preface(site):
     page.wait_for_url(re.compile(r".*/chapters/preface\.html$"))
     assert BOOK_TITLE in page.title()
     page.close()
+
+
+SLIDER_PAGES = [
+    p for p in PAGES if 'class="lstmkit-slider"' in (HTML / p).read_text(encoding="utf-8")
+]
+
+
+def test_the_book_has_static_sliders():
+    assert "chapters/02_simple_rnn.html" in SLIDER_PAGES
+
+
+@pytest.mark.parametrize("page_file", SLIDER_PAGES)
+def test_static_sliders_move_without_a_kernel(site, page_file):
+    """Every slider on the page answers the keyboard and a click: image, alt text and value."""
+    base, browser = site
+    page = browser.new_page()
+    rec = PageRecorder(page)
+    page.goto(base + page_file, wait_until="load")
+    sliders = page.locator("div.lstmkit-slider")
+    assert sliders.count() >= 1
+    for n in range(sliders.count()):
+        slider = sliders.nth(n)
+        rng = slider.locator("input.lstmkit-slider-input").first
+        img = slider.locator("img.lstmkit-slider-frame")
+        value = slider.locator("output.lstmkit-slider-value").first
+        assert rng.is_visible(), "the controls stay hidden: the slider script did not run"
+        before = (img.get_attribute("src"), img.get_attribute("alt"), value.inner_text())
+        rng.focus()
+        page.keyboard.press("Home")
+        first = (img.get_attribute("src"), img.get_attribute("alt"), value.inner_text())
+        page.keyboard.press("ArrowRight")
+        second = (img.get_attribute("src"), img.get_attribute("alt"), value.inner_text())
+        assert first == before  # every slider starts at its first frame
+        assert all(a != b for a, b in zip(first, second, strict=True)), (first, second)
+        box = rng.bounding_box()
+        page.mouse.click(box["x"] + box["width"] - 2, box["y"] + box["height"] / 2)
+        last = (img.get_attribute("src"), img.get_attribute("alt"), value.inner_text())
+        assert last[0] != second[0] and last[2] != second[2]
+        assert rng.input_value() == rng.get_attribute("max")
+    page.close()
+    assert rec.errors == [] and rec.failed == [] and rec.foreign(base) == []

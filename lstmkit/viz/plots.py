@@ -6,8 +6,8 @@ The module draws:
     deltas (or their magnitudes) per time step and unit, with the steps not yet
     reached by a backward pass masked;
 ``norm_vs_lag``
-    the norm of :math:`\partial J^{(t)} / \partial \boldsymbol{h}^{(t-k)}` against the
-    lag :math:`k` on a logarithmic axis, for one or several models.
+    the norm of :math:`\partial J^{(t)} / \partial \boldsymbol{h}^{(t-\ell)}` against the
+    lag :math:`\ell` on a logarithmic axis, for one or several models.
 
 Without ``ax``, every function returns a new ``matplotlib.figure.Figure`` that
 pyplot does not manage: a notebook cell ending with the call shows it exactly
@@ -186,7 +186,8 @@ def norm_vs_lag(
     reference=None,
     ax=None,
     title=None,
-    ylabel=r"$\|\partial J^{(t)} / \partial \boldsymbol{h}^{(t-k)}\|$",
+    ylabel=r"$\|\partial J^{(t)} / \partial \boldsymbol{h}^{(t-\ell)}\|$",
+    xlabel=r"lag $\ell$",
 ):
     r"""Gradient norm against the lag on a logarithmic axis.
 
@@ -208,8 +209,8 @@ def norm_vs_lag(
         Draw here instead of a new figure (7 by 3.2 inches).
     title : str, optional
         Axes title.
-    ylabel : str
-        Label of the vertical axis.
+    ylabel, xlabel : str
+        Labels of the vertical and horizontal axes.
 
     Returns
     -------
@@ -264,7 +265,7 @@ def norm_vs_lag(
             ref.set_gid(f"reference:{j}")
     ax.set_yscale("log")
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-    ax.set_xlabel("lag $k$")
+    ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
     ax.grid(True, which="major", lw=0.5, color="#DDDDDD")
     if title:

@@ -537,7 +537,7 @@ class Slider:
         Raises
         ------
         ValueError
-            As soon as the base64 frames exceed :attr:`max_bytes`.
+            As soon as the base64 frames exceed ``max_bytes``.
         """
         pngs, total = [], 0
         for positions in itertools.product(*(range(n) for n in self.shape)):

@@ -333,8 +333,25 @@ def test_rendered_figures_are_closed():
     s = slider(draw, t=range(5))
     s.to_html()
     s.widget.children[0].value = 3
-    assert len(draw.calls) == 7
+    assert len(draw.calls) == 5  # each frame is drawn once: the live view reuses them
     assert plt.get_fignums() == []
+
+
+def test_live_view_draws_only_frames_it_has_not_seen():
+    draw = Recorder()
+    s = slider(draw, t=range(6))
+    control = s.widget.children[0]  # draws t=0
+    control.value = 4
+    control.value = 0
+    control.value = 4
+    assert [c["t"] for c in draw.calls] == [0, 4]
+    s.to_html()  # the static view draws only the four frames still missing
+    assert sorted(c["t"] for c in draw.calls) == [0, 1, 2, 3, 4, 5]
+    before = len(draw.calls)
+    s.time_update(n=6, cold=False)
+    assert len(draw.calls) == before
+    s.time_update(n=6)  # cold: every update draws again
+    assert len(draw.calls) == before + 6
 
 
 def test_draw_may_reuse_one_figure():

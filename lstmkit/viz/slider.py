@@ -4,9 +4,10 @@ One call serves both places a reader meets the book. ``slider(draw, t=range(10))
 returns a :class:`Slider`; displaying it offers the front end two views of the same
 figures:
 
-* a live ipywidgets view (one slider per parameter above an image). Each move calls
-  ``draw`` again with the new values and shows the freshly rendered PNG. JupyterLab and
-  classic Jupyter with a running kernel pick this view.
+* a live ipywidgets view (one slider per parameter above an image). A move to values
+  not seen before calls ``draw`` with them and shows the freshly rendered PNG; a move to
+  values already drawn (by the live view or for the static view) shows the cached PNG at
+  once. JupyterLab and classic Jupyter with a running kernel pick this view.
 * a static view (``text/html``) that needs no kernel. Every frame is rendered in
   advance, embedded as a ``data:`` PNG, and a small inline script swaps the image
   when an ``<input type="range">`` moves. The built book shows this view: MyST-NB
@@ -22,9 +23,11 @@ and return that same figure after updating its artists, which is the fastest. Th
 renders the returned figure at the slider's ``dpi`` with the Agg canvas, then closes it
 with ``matplotlib.pyplot.close`` when pyplot manages it, so rendering many frames does
 not accumulate open figures and the inline backend does not show them a second time.
-``draw`` must therefore not rely on its figure staying open in pyplot. Every frame is
-saved at the figure's own size (``savefig.bbox`` is forced to ``"standard"``, so frames
-never change size as tick labels change); use ``layout="constrained"`` to fit labels.
+``draw`` must therefore not rely on its figure staying open in pyplot, and its figure
+must depend on its arguments only: each combination of values is drawn once and cached.
+Every frame is saved at the figure's own size (``savefig.bbox`` is forced to
+``"standard"``, so frames never change size as tick labels change); use
+``layout="constrained"`` to fit labels.
 
 .. rubric:: Static frames and notebook size
 
@@ -454,6 +457,7 @@ class Slider:
         self._widget = None
         self._controls: list = []
         self._image = None
+        self._cache: dict[tuple[int, ...], bytes] = {}  # PNG per positions, live or static
 
     # ----------------------------------------------------------------- description
 
@@ -525,6 +529,16 @@ class Slider:
             _close(fig)
         return _shrink_png(png) if shrink else png
 
+    def _png_at(self, positions: tuple[int, ...]) -> bytes:
+        """The PNG for these slider positions, drawn once and then served from a cache.
+
+        ``draw`` must depend on its values only, so a frame never has to be drawn twice:
+        the live view reuses the frames the static view rendered, and vice versa.
+        """
+        if positions not in self._cache:
+            self._cache[positions] = self.render(self._values_at(positions))
+        return self._cache[positions]
+
     def frames(self) -> list[bytes]:
         """Render every static frame, in row-major order of the parameter values.
 
@@ -541,7 +555,7 @@ class Slider:
         """
         pngs, total = [], 0
         for positions in itertools.product(*(range(n) for n in self.shape)):
-            pngs.append(self.render(self._values_at(positions), shrink=True))
+            pngs.append(_shrink_png(self._png_at(positions)))
             total += 4 * math.ceil(len(pngs[-1]) / 3)
             if total > self.max_bytes:
                 raise ValueError(self._too_big_message(len(pngs), total))
@@ -593,7 +607,7 @@ class Slider:
         """The values the live view shows now (the first values before it exists)."""
         if not self._controls:
             return self._values_at((0,) * len(self._params))
-        return self._values_at(tuple(self._position(c, p) for c, p in self._live_pairs()))
+        return self._values_at(self._live_positions())
 
     def _live_pairs(self):
         return zip(self._controls, self._params, strict=True)
@@ -604,12 +618,16 @@ class Slider:
             return (control.value - param.start) // param.step
         return control.index
 
+    def _live_positions(self) -> tuple[int, ...]:
+        return tuple(self._position(c, p) for c, p in self._live_pairs())
+
     def _build_widget(self):
         import ipywidgets as widgets
 
-        values = self._values_at((0,) * len(self._params))
+        first = (0,) * len(self._params)
+        values = self._values_at(first)
         started = time.perf_counter()
-        png = self.render(values)
+        png = self._png_at(first)
         continuous = time.perf_counter() - started < _CONTINUOUS_UPDATE_SECONDS
         self._image = widgets.Image(value=png, format="png", tooltip=self._alt_text(values))
         self._controls = [self._make_control(widgets, p, continuous) for p in self._params]
@@ -633,11 +651,11 @@ class Slider:
         )
 
     def _on_change(self, change=None) -> None:
-        values = self.values
-        self._image.value = self.render(values)
-        self._image.tooltip = self._alt_text(values)
+        positions = self._live_positions()
+        self._image.value = self._png_at(positions)
+        self._image.tooltip = self._alt_text(self._values_at(positions))
 
-    def time_update(self, n: int = 20) -> float:
+    def time_update(self, n: int = 20, *, cold: bool = True) -> float:
         """Median seconds of ``n`` live updates (move a slider, redraw, set the image).
 
         Parameters
@@ -645,6 +663,9 @@ class Slider:
         n : int, optional
             Number of timed updates; the slider cycles through its first parameter with
             more than one value.
+        cold : bool, optional
+            Empty the frame cache before every update, so each one calls ``draw`` and
+            renders (the default); ``False`` times updates to frames already drawn.
 
         Returns
         -------
@@ -657,6 +678,8 @@ class Slider:
         movable = [(c, p) for c, p in self._live_pairs() if p.count > 1]
         times = []
         for i in range(1, n + 1):
+            if cold:
+                self._cache.clear()
             started = time.perf_counter()
             if movable:
                 control, param = movable[0]

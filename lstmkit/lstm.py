@@ -97,6 +97,18 @@ def sigmoid(x, out=None):
         return np.reciprocal(out, out=out)
 
 
+def _dsigmoid(s, out):
+    r""":math:`\sigma'(v) = s (1 - s)` from :math:`s = \sigma(v)`, written into ``out``."""
+    np.subtract(1, s, out=out)
+    return np.multiply(out, s, out=out)
+
+
+def _dtanh(th, out):
+    r""":math:`\tanh'(v) = 1 - th^2` from :math:`th = \tanh(v)`, written into ``out``."""
+    np.multiply(th, th, out=out)
+    return np.subtract(1, out, out=out)
+
+
 @dataclass(eq=False, repr=False)
 class LSTMCache:
     r"""Everything the forward pass computed, kept for the backward pass.
@@ -311,17 +323,18 @@ def forward(params, x, y0=None, c0=None):
     H = shapes["H"]
     W, R, b = _stack(params, "W"), _stack(params, "R"), _stack(params, "b")
 
-    # The input part W x(t) + b of all four pre-activations, for all t in one product.
-    bars = (x.reshape(T * B, D) @ W.T).reshape(T, B, 4 * H)
+    # Pre-activations and activations of the four gates, in one block (fresh memory is
+    # cheaper in one large piece). The input part W x(t) + b, for all t in one product:
+    bars, acts = np.empty((2, T, B, 4 * H), dtype=dtype)
+    np.matmul(x.reshape(T * B, D), W.T, out=bars.reshape(T * B, 4 * H))
     bars += b
-    acts = np.empty_like(bars)
     z_bar, i_bar, f_bar, o_bar = _split(bars)
     z, i, f, o = _split(acts)
     # The blocks i, f, o are adjacent in the stack, so one call to sigmoid does the gates
     # that are ready: i and f, and o as well when it has no peephole on the new cell c(t).
     ready = slice(H, 3 * H) if peepholes else slice(H, 4 * H)
     # y_all[t + 1] = y(t) and y_all[0] = y(-1); likewise for c. y_prev[t] is y(t-1).
-    # (One block for y, c and tanh(c): fresh memory is cheaper in one large piece.)
+    # (One block for y, c and tanh(c), as for the gates.)
     y_all, c_all, tanh_c_all = np.empty((3, T + 1, B, H), dtype=dtype)
     y_all[0], c_all[0] = y0, c0
     y_prev, y = y_all[:-1], y_all[1:]
@@ -436,31 +449,44 @@ def backward(params, cache, dJ_dy):
     if peepholes:
         p_i, p_f, p_o = params["p_i"], params["p_f"], params["p_o"]
 
-    # One extra step of zeros at t = T, so that the "(t+1)" terms need no special case.
-    dbars = np.zeros((T + 1, B, 4 * H), dtype=dtype)  # [δz_bar δi_bar δf_bar δo_bar]
+    # The local derivatives of c(t) and y(t), for all steps at once, so that the loop
+    # below only multiplies them by the deltas. σ'(v) = σ(v) (1 - σ(v)) and
+    # tanh'(v) = 1 - tanh(v)^2 are written with the cached activations i, f, o, z, tanh(c):
+    #   ∂c(t)/∂z_bar(t) = i(t) ⊙ tanh'(z_bar(t))    ∂c(t)/∂i_bar(t) = z(t) ⊙ σ'(i_bar(t))
+    #   ∂c(t)/∂f_bar(t) = c(t-1) ⊙ σ'(f_bar(t))     ∂y(t)/∂o_bar(t) = tanh(c(t)) ⊙ σ'(o_bar(t))
+    #   ∂y(t)/∂c(t) = o(t) ⊙ tanh'(c(t))            (the path through tanh)
+    # dbars[t] holds [∂c/∂z_bar ∂c/∂i_bar ∂c/∂f_bar ∂y/∂o_bar](t) until the loop multiplies
+    # it by [δc δc δc δy](t), which makes it [δz_bar δi_bar δf_bar δo_bar](t); likewise
+    # delta_c[t] holds ∂y/∂c(t) until it becomes δc(t). One extra step of zeros at t = T,
+    # so that the "(t+1)" terms need no special case. Every product writes into these
+    # arrays (out=): large temporaries would cost fresh memory on every call.
+    dbars = np.empty((T + 1, B, 4 * H), dtype=dtype)
     d_z_bar, d_i_bar, d_f_bar, d_o_bar = _split(dbars)
-    delta_y, delta_c = np.zeros((2, T + 1, B, H), dtype=dtype)  # one block, as in forward
+    delta_y, delta_c = np.empty((2, T + 1, B, H), dtype=dtype)  # one block, as in forward
+    dbars[T], delta_c[T] = 0, 0
+    work = delta_y[:T]  # scratch space until the loop fills in δy
+    np.multiply(i, _dtanh(z, out=work), out=d_z_bar[:T])
+    np.multiply(z, _dsigmoid(i, out=work), out=d_i_bar[:T])
+    np.multiply(c_prev, _dsigmoid(f, out=work), out=d_f_bar[:T])
+    np.multiply(tanh_c, _dsigmoid(o, out=work), out=d_o_bar[:T])
+    np.multiply(o, _dtanh(tanh_c, out=work), out=delta_c[:T])
+    d_zif_bar = dbars[:, :, : 3 * H].reshape(T + 1, B, 3, H)  # [δz_bar δi_bar δf_bar] as (3, H)
 
-    # σ'(v) = σ(v) (1 - σ(v)) and tanh'(v) = 1 - tanh(v)^2 are written with the cached
-    # activations i, f, o, z and tanh(c).
     for t in reversed(range(T)):
-        f_next = f[t + 1] if t + 1 < T else 0.0  # f(T) = 0: nothing after the last step
         # δy(t) = Δ(t) + R^T [δz_bar; δi_bar; δf_bar; δo_bar](t+1): one product, four gates
         np.matmul(dbars[t + 1], R, out=delta_y[t])
         delta_y[t] += dJ_dy[t]
-        # δo_bar(t) = δy(t) ⊙ tanh(c(t)) ⊙ σ'(o_bar(t))
-        d_o_bar[t] = delta_y[t] * tanh_c[t] * o[t] * (1 - o[t])
-        # δc(t) = δy(t) ⊙ o(t) ⊙ tanh'(c(t)) + δc(t+1) ⊙ f(t+1)
+        # δo_bar(t) = δy(t) ⊙ ∂y/∂o_bar(t)
+        d_o_bar[t] *= delta_y[t]
+        # δc(t) = δy(t) ⊙ ∂y/∂c(t) + δc(t+1) ⊙ f(t+1)
         #         + p_o ⊙ δo_bar(t) + p_i ⊙ δi_bar(t+1) + p_f ⊙ δf_bar(t+1)
-        delta_c[t] = delta_y[t] * o[t] * (1 - tanh_c[t] ** 2) + delta_c[t + 1] * f_next
+        delta_c[t] *= delta_y[t]
+        if t + 1 < T:
+            delta_c[t] += delta_c[t + 1] * f[t + 1]
         if peepholes:
             delta_c[t] += p_o * d_o_bar[t] + p_i * d_i_bar[t + 1] + p_f * d_f_bar[t + 1]
-        # δf_bar(t) = δc(t) ⊙ c(t-1) ⊙ σ'(f_bar(t))
-        d_f_bar[t] = delta_c[t] * c_prev[t] * f[t] * (1 - f[t])
-        # δi_bar(t) = δc(t) ⊙ z(t) ⊙ σ'(i_bar(t))
-        d_i_bar[t] = delta_c[t] * z[t] * i[t] * (1 - i[t])
-        # δz_bar(t) = δc(t) ⊙ i(t) ⊙ tanh'(z_bar(t))
-        d_z_bar[t] = delta_c[t] * i[t] * (1 - z[t] ** 2)
+        # [δz_bar δi_bar δf_bar](t) = δc(t) ⊙ [∂c/∂z_bar ∂c/∂i_bar ∂c/∂f_bar](t)
+        d_zif_bar[t] *= delta_c[t, :, None, :]
 
     # Parameter gradients: one product each over all T*B rows.
     dbars, delta_c, delta_y = dbars[:T], delta_c[:T], delta_y[:T]

@@ -197,7 +197,8 @@ def forward(params, x, h0=None):
     H = W.shape[0]
 
     # a(t) = b + U x(t) for all t at once; the loop then adds W h(t-1).
-    a = (x.reshape(T * B, D) @ U.T + b).reshape(T, B, H)
+    a = (x.reshape(T * B, D) @ U.T).reshape(T, B, H)
+    a += b  # in place: no second (T, B, H) array
     h_all = np.empty((T + 1, B, H), dtype=dtype)  # h_all[t + 1] = h(t), h_all[0] = h(-1)
     h_all[0] = h0
     h_prev, h = h_all[:-1], h_all[1:]
@@ -205,7 +206,8 @@ def forward(params, x, h0=None):
         a[t] += h_prev[t] @ W.T
         np.tanh(a[t], out=h[t])
 
-    o = (h.reshape(T * B, H) @ V.T + c).reshape(T, B, -1)
+    o = (h.reshape(T * B, H) @ V.T).reshape(T, B, -1)
+    o += c
     return RNNCache(x=x, a=a, h=h, o=o, h0=h_all[0], h_prev=h_prev)
 
 
@@ -314,8 +316,7 @@ def backward(params, cache, dJ_do, truncate=None):
 def _bptt_full(W, dJ_dh_local, dtanh):
     """delta_h(t) = dJ_dh_local(t) + W^T delta_a(t+1);  delta_a(t) = delta_h(t) * dtanh(t)."""
     T = len(dtanh)
-    delta_h = np.empty_like(dtanh)
-    delta_a = np.empty_like(dtanh)
+    delta_h, delta_a = np.empty((2, *dtanh.shape), dtype=dtanh.dtype)  # one block of memory
     for t in reversed(range(T)):
         delta_h[t] = dJ_dh_local[t]
         if t < T - 1:

@@ -1,7 +1,7 @@
 r"""The vanilla LSTM of Greff et al. (2017), with optional peephole connections.
 
 Greff, Srivastava, Koutník, Steunebrink and Schmidhuber, "LSTM: A Search Space Odyssey",
-IEEE TNNLS 28(10), 2017. For every time step :math:`t = 0, \dots, T-1`:
+IEEE TNNLS 28(10), 2017. For every time step :math:`t = 1, \dots, T`:
 
 .. math::
 
@@ -16,11 +16,13 @@ IEEE TNNLS 28(10), 2017. For every time step :math:`t = 0, \dots, T-1`:
         & o(t) &= \sigma\big(\bar o(t)\big) \\
     y(t) &= o(t) \odot \tanh\big(c(t)\big)
 
-with given initial states :math:`y(-1) = y_0` and :math:`c(-1) = c_0` (zeros by
-default). Note that the output gate's peephole :math:`p_o` looks at the *new* cell
+with given initial states :math:`y(0)` and :math:`c(0)`, the arguments ``y0`` and ``c0``
+(zeros by default). Note that the output gate's peephole :math:`p_o` looks at the *new* cell
 :math:`c(t)`, the other two at :math:`c(t-1)`.
 
 Arrays are time-major: ``x`` has shape ``(T, B, D)``, everything else ``(T, B, H)``.
+Step :math:`t` is stored at array index ``t - 1``: ``x[t - 1]`` is :math:`x(t)`,
+``cache.y[t - 1]`` is :math:`y(t)`, and ``cache.y[-1]`` is the last output :math:`y(T)`.
 The parameters are a plain dict with ``W_z W_i W_f W_o`` of shape ``(H, D)``,
 ``R_z R_i R_f R_o`` of shape ``(H, H)``, ``b_z b_i b_f b_o`` of shape ``(H,)`` and, for
 an LSTM with peepholes, ``p_i p_f p_o`` of shape ``(H,)``. The peepholes are used exactly
@@ -113,6 +115,8 @@ def _dtanh(th, out):
 class LSTMCache:
     r"""Everything the forward pass computed, kept for the backward pass.
 
+    Every array of shape ``(T, ...)`` holds step :math:`t` at index ``t - 1``.
+
     Attributes
     ----------
     x : ndarray, shape (T, B, D)
@@ -126,11 +130,12 @@ class LSTMCache:
     y : ndarray, shape (T, B, H)
         Block outputs :math:`y(t)`.
     y0, c0 : ndarray, shape (B, H)
-        The initial states :math:`y(-1), c(-1)`.
+        The initial states :math:`y(0), c(0)`.
     tanh_c : ndarray, shape (T, B, H)
         :math:`\tanh(c(t))`, kept so that :func:`backward` need not compute it again.
     y_prev, c_prev : ndarray, shape (T, B, H)
-        :math:`y(t-1)` and :math:`c(t-1)` for every step (views: ``y_prev[0]`` is ``y0``).
+        :math:`y(t-1)` and :math:`c(t-1)` for every step :math:`t` (at index ``t - 1``;
+        views: ``y_prev[0]`` is :math:`y(0)`, i.e. ``y0``).
     """
 
     x: np.ndarray
@@ -159,7 +164,7 @@ class LSTMDeltas:
 
     Every path from the variable to :math:`J` is counted; for example ``c`` is
     :math:`\delta c(t) = dJ/dc(t)`, through :math:`y(t)`, :math:`\bar o(t)` and all
-    later steps.
+    later steps. As in :class:`LSTMCache`, step :math:`t` is stored at index ``t - 1``.
 
     Attributes
     ----------
@@ -170,7 +175,7 @@ class LSTMDeltas:
     c : ndarray, shape (T, B, H)
         :math:`\delta c(t)`.
     y0, c0 : ndarray, shape (B, H)
-        :math:`\delta y(-1)` and :math:`\delta c(-1)`, the gradients for the initial states.
+        :math:`\delta y(0)` and :math:`\delta c(0)`, the gradients for the initial states.
     """
 
     y: np.ndarray
@@ -308,7 +313,7 @@ def forward(params, x, y0=None, c0=None):
     x : ndarray, shape (T, B, D)
         Input sequences, time-major. Same float dtype as the parameters.
     y0, c0 : ndarray, shape (B, H), optional
-        Initial output and cell state; zeros if omitted.
+        Initial output and cell state :math:`y(0), c(0)`; zeros if omitted.
 
     Returns
     -------
@@ -333,7 +338,8 @@ def forward(params, x, y0=None, c0=None):
     # The blocks i, f, o are adjacent in the stack, so one call to sigmoid does the gates
     # that are ready: i and f, and o as well when it has no peephole on the new cell c(t).
     ready = slice(H, 3 * H) if peepholes else slice(H, 4 * H)
-    # y_all[t + 1] = y(t) and y_all[0] = y(-1); likewise for c. y_prev[t] is y(t-1).
+    # y_all[t] = y(t) for t = 0..T, so y_all[0] = y(0); likewise for c. With the slices
+    # below, y[t - 1] is y(t) and y_prev[t - 1] is y(t-1).
     # (One block for y, c and tanh(c), as for the gates.)
     y_all, c_all, tanh_c_all = np.empty((3, T + 1, B, H), dtype=dtype)
     y_all[0], c_all[0] = y0, c0
@@ -345,6 +351,8 @@ def forward(params, x, y0=None, c0=None):
     if peepholes:
         p_i, p_f, p_o = params["p_i"], params["p_f"], params["p_o"]
 
+    # The loop index t is the array index of step t + 1; the comments write that step's
+    # equations as in the docstring.
     for t in range(T):
         np.matmul(y_prev[t], R_T, out=Ry)
         bars[t] += Ry
@@ -392,9 +400,9 @@ _CACHE_SHAPES = {
 def backward(params, cache, dJ_dy):
     r"""Backpropagation through time for the LSTM (Greff et al. 2017, appendix).
 
-    :math:`\Delta(t)` = ``dJ_dy[t]`` is the derivative of the loss with respect to
+    :math:`\Delta(t)` = ``dJ_dy[t - 1]`` is the derivative of the loss with respect to
     :math:`y(t)` from outside the recurrence (e.g. from a readout). Going backwards from
-    :math:`t = T-1`, with every :math:`\delta(T) = 0`:
+    :math:`t = T`, with every :math:`\delta(T+1) = 0`:
 
     .. math::
 
@@ -428,7 +436,7 @@ def backward(params, cache, dJ_dy):
     cache : LSTMCache
         What :func:`forward` returned.
     dJ_dy : ndarray, shape (T, B, H)
-        :math:`\Delta(t)`; zeros at steps without a loss term.
+        :math:`\Delta(t)` at index ``t - 1``; zeros at steps without a loss term.
 
     Returns
     -------
@@ -457,8 +465,10 @@ def backward(params, cache, dJ_dy):
     #   ∂y(t)/∂c(t) = o(t) ⊙ tanh'(c(t))            (the path through tanh)
     # dbars[t] holds [∂c/∂z_bar ∂c/∂i_bar ∂c/∂f_bar ∂y/∂o_bar](t) until the loop multiplies
     # it by [δc δc δc δy](t), which makes it [δz_bar δi_bar δf_bar δo_bar](t); likewise
-    # delta_c[t] holds ∂y/∂c(t) until it becomes δc(t). One extra step of zeros at t = T,
-    # so that the "(t+1)" terms need no special case. Every product writes into these
+    # delta_c[t] holds ∂y/∂c(t) until it becomes δc(t). (Here and in the loop, the array
+    # index t stands for step t + 1; the comments write the step's equations as in the
+    # docstring.) One extra slot of zeros at index T, step T + 1, so that the "(t+1)"
+    # terms need no special case. Every product writes into these
     # arrays (out=): large temporaries would cost fresh memory on every call.
     dbars = np.empty((T + 1, B, 4 * H), dtype=dtype)
     d_z_bar, d_i_bar, d_f_bar, d_o_bar = _split(dbars)
@@ -549,7 +559,7 @@ def cell_jacobian_diag(params, cache):
     Returns
     -------
     ndarray, shape (T, B, H)
-        The diagonals, one per step and batch entry.
+        The diagonals, one per step and batch entry; index ``t - 1`` holds step :math:`t`.
     """
     shapes, dtype, peepholes = _check_params(params)
     _checks.cache(cache, LSTMCache, _CACHE_SHAPES, shapes, dtype)
@@ -562,24 +572,25 @@ def cell_jacobian_diag(params, cache):
 
 
 def cell_jacobian(params, cache, t):
-    r"""The full Jacobian :math:`dc(t)/dc(t-1)` at step ``t``, for every batch entry.
+    r"""The full Jacobian :math:`dc(s)/dc(s-1)` of the step stored at index ``t``.
 
-    Besides the direct, diagonal part (:func:`cell_jacobian_diag`), :math:`c(t-1)` also
-    reaches :math:`c(t)` through :math:`y(t-1) = o(t-1) \odot \tanh(c(t-1))` and the
-    recurrent weights:
+    The argument ``t`` is an array index, so it selects step :math:`s = t + 1`. For
+    every batch entry: besides the direct, diagonal part (:func:`cell_jacobian_diag`),
+    :math:`c(s-1)` also reaches :math:`c(s)` through
+    :math:`y(s-1) = o(s-1) \odot \tanh(c(s-1))` and the recurrent weights:
 
     .. math::
 
-        \frac{dc(t)}{dc(t-1)} = \frac{\partial c(t)}{\partial c(t-1)}\bigg|_{y(t-1)}
-        + \Big(\operatorname{diag}\big(i(t) \odot \tanh'(\bar z(t))\big) R_z
-        + \operatorname{diag}\big(z(t) \odot \sigma'(\bar\imath(t))\big) R_i
-        + \operatorname{diag}\big(c(t-1) \odot \sigma'(\bar f(t))\big) R_f\Big)
-        \operatorname{diag}\Big(\frac{dy(t-1)}{dc(t-1)}\Big)
+        \frac{dc(s)}{dc(s-1)} = \frac{\partial c(s)}{\partial c(s-1)}\bigg|_{y(s-1)}
+        + \Big(\operatorname{diag}\big(i(s) \odot \tanh'(\bar z(s))\big) R_z
+        + \operatorname{diag}\big(z(s) \odot \sigma'(\bar\imath(s))\big) R_i
+        + \operatorname{diag}\big(c(s-1) \odot \sigma'(\bar f(s))\big) R_f\Big)
+        \operatorname{diag}\Big(\frac{dy(s-1)}{dc(s-1)}\Big)
 
-    with :math:`dy(t-1)/dc(t-1) = o(t-1) \odot \tanh'(c(t-1)) + \tanh(c(t-1)) \odot
-    \sigma'(\bar o(t-1)) \odot p_o` (the last term only with peepholes). At ``t = 0``
-    the given :math:`y(-1) = y_0` does not depend on :math:`c(-1) = c_0`, so only the
-    diagonal part remains.
+    with :math:`dy(s-1)/dc(s-1) = o(s-1) \odot \tanh'(c(s-1)) + \tanh(c(s-1)) \odot
+    \sigma'(\bar o(s-1)) \odot p_o` (the last term only with peepholes). At the first
+    step, :math:`s = 1` (``t = 0``), the given initial state :math:`y(0)` (``y0``)
+    does not depend on :math:`c(0)` (``c0``), so only the diagonal part remains.
 
     Parameters
     ----------
@@ -587,12 +598,14 @@ def cell_jacobian(params, cache, t):
     cache : LSTMCache
         From :func:`forward`.
     t : int
-        The step, ``0 <= t < T``.
+        The array index of the step, ``0 <= t < T``: index ``t`` holds step
+        :math:`s = t + 1`, so ``t = 0`` gives :math:`dc(1)/dc(0)` and ``t = T - 1`` gives
+        :math:`dc(T)/dc(T-1)`.
 
     Returns
     -------
     ndarray, shape (B, H, H)
-        ``jac[b, j, k]`` is :math:`dc_j(t) / dc_k(t-1)` for batch entry ``b``.
+        ``jac[b, j, k]`` is :math:`dc_j(s) / dc_k(s-1)` for batch entry ``b``.
     """
     shapes, dtype, peepholes = _check_params(params)
     _checks.cache(cache, LSTMCache, _CACHE_SHAPES, shapes, dtype)

@@ -1,7 +1,7 @@
 r"""The simple recurrent network and backpropagation through time (BPTT).
 
 Notation of Goodfellow, Bengio and Courville (2016), chapter 10. For every time step
-:math:`t = 0, \dots, T-1` and every batch entry,
+:math:`t = 1, \dots, T` and every batch entry,
 
 .. math::
 
@@ -9,10 +9,12 @@ Notation of Goodfellow, Bengio and Courville (2016), chapter 10. For every time 
     h(t) &= \tanh\big(a(t)\big) \\
     o(t) &= c + V h(t)
 
-with a given initial state :math:`h(-1) = h_0` (zeros by default).
+with a given initial state :math:`h(0)`, the argument ``h0`` (zeros by default).
 
 Arrays are time-major: ``x`` has shape ``(T, B, D)``, ``a`` and ``h`` have shape
-``(T, B, H)``, ``o`` has shape ``(T, B, K)``. Batch entries are rows, so in code the
+``(T, B, H)``, ``o`` has shape ``(T, B, K)``. Step :math:`t` is stored at array index
+``t - 1``: ``x[t - 1]`` is :math:`x(t)`, ``cache.h[t - 1]`` is :math:`h(t)`, and
+``cache.h[-1]`` is the last state :math:`h(T)`. Batch entries are rows, so in code the
 matrix products read ``h @ W.T``; the equations above are written for one column vector.
 
 The parameters are a plain dict:
@@ -64,6 +66,8 @@ PARAM_SHAPES = {"U": ("H", "D"), "W": ("H", "H"), "b": ("H",), "V": ("K", "H"), 
 class RNNCache:
     r"""Everything the forward pass computed, kept for the backward pass.
 
+    Every array of shape ``(T, ...)`` holds step :math:`t` at index ``t - 1``.
+
     Attributes
     ----------
     x : ndarray, shape (T, B, D)
@@ -75,9 +79,10 @@ class RNNCache:
     o : ndarray, shape (T, B, K)
         Outputs :math:`o(t) = c + V h(t)`.
     h0 : ndarray, shape (B, H)
-        The initial state :math:`h(-1)`.
+        The initial state :math:`h(0)`.
     h_prev : ndarray, shape (T, B, H)
-        :math:`h(t-1)` for every step, so ``h_prev[0]`` is ``h0`` (a view, not a copy).
+        :math:`h(t-1)` for every step :math:`t` (at index ``t - 1``), so ``h_prev[0]``
+        is :math:`h(0)`, i.e. ``h0`` (a view, not a copy).
     """
 
     x: np.ndarray
@@ -96,6 +101,7 @@ class RNNDeltas:
 
     They are *total* derivatives: every path from the variable to :math:`J` is counted
     (with ``truncate=k``, only the paths kept by the truncation, see :func:`backward`).
+    As in :class:`RNNCache`, step :math:`t` is stored at index ``t - 1``.
 
     Attributes
     ----------
@@ -108,7 +114,7 @@ class RNNDeltas:
     x : ndarray, shape (T, B, D)
         :math:`\delta x(t) = U^\top \delta a(t)`.
     h0 : ndarray, shape (B, H)
-        :math:`\delta h(-1) = W^\top \delta a(0)`.
+        :math:`\delta h(0) = W^\top \delta a(1)`, the gradient for the initial state.
     """
 
     o: np.ndarray
@@ -182,7 +188,7 @@ def forward(params, x, h0=None):
     x : ndarray, shape (T, B, D)
         Input sequences, time-major. Same float dtype as the parameters.
     h0 : ndarray, shape (B, H), optional
-        Initial state :math:`h(-1)`; zeros if omitted.
+        Initial state :math:`h(0)`; zeros if omitted.
 
     Returns
     -------
@@ -199,9 +205,10 @@ def forward(params, x, h0=None):
     # a(t) = b + U x(t) for all t at once; the loop then adds W h(t-1).
     a = (x.reshape(T * B, D) @ U.T).reshape(T, B, H)
     a += b  # in place: no second (T, B, H) array
-    h_all = np.empty((T + 1, B, H), dtype=dtype)  # h_all[t + 1] = h(t), h_all[0] = h(-1)
-    h_all[0] = h0
-    h_prev, h = h_all[:-1], h_all[1:]
+    h_all = np.empty((T + 1, B, H), dtype=dtype)  # h_all[t] = h(t) for t = 0..T
+    h_all[0] = h0  # h(0)
+    h_prev, h = h_all[:-1], h_all[1:]  # h[t - 1] = h(t), h_prev[t - 1] = h(t-1)
+    # The loop index t is the array index of step t + 1.
     for t in range(T):
         a[t] += h_prev[t] @ W.T
         np.tanh(a[t], out=h[t])
@@ -215,7 +222,7 @@ def backward(params, cache, dJ_do, truncate=None):
     r"""Backpropagation through time.
 
     Given :math:`\partial J/\partial o(t)` for every step, run the recursion backwards
-    from :math:`t = T-1` (where :math:`\delta a(T) = 0`):
+    from :math:`t = T` (where :math:`\delta a(T+1) = 0`):
 
     .. math::
 
@@ -242,14 +249,16 @@ def backward(params, cache, dJ_do, truncate=None):
     (or any ``k >= T``) is full BPTT. The deltas then hold the truncated sums: ``deltas.h``
     and ``deltas.a`` at step :math:`s` collect the errors of the outputs
     :math:`o(s), \dots, o(s+k-1)`; ``deltas.x`` and ``deltas.h0`` are one local step
-    further, :math:`U^\top \delta a(s)` and :math:`W^\top \delta a(0)`.
+    further, :math:`U^\top \delta a(s)` and :math:`W^\top \delta a(1)`.
     This is the gradient of :math:`\sum_t J_t` when every :math:`o(t)` is computed from
-    a state :math:`h(t-k)` that is held constant (and from ``h0`` when :math:`t < k`).
+    a state :math:`h(t-k)` that is held constant (the initial state :math:`h(0)`,
+    ``h0``, when :math:`t \le k`).
 
     The other common meaning of truncated BPTT, cutting a long sequence into chunks,
     carrying the state from chunk to chunk and updating the parameters after each chunk,
     needs no option: run :func:`forward` on each chunk with ``h0`` set to the last
-    state of the previous chunk, ``cache.h[-1]``; the backward pass stops at ``h0``.
+    state of the previous chunk, ``cache.h[-1]`` (its :math:`h(T)`); the backward pass
+    stops at ``h0``.
 
     Parameters
     ----------
@@ -258,7 +267,8 @@ def backward(params, cache, dJ_do, truncate=None):
     cache : RNNCache
         What :func:`forward` returned.
     dJ_do : ndarray, shape (T, B, K)
-        :math:`\partial J / \partial o(t)`; put zeros at steps without a loss term.
+        :math:`\partial J / \partial o(t)` at index ``t - 1``; put zeros at steps without
+        a loss term.
     truncate : int, optional
         Truncation length ``k`` (see above). ``None`` means full BPTT.
 
@@ -317,7 +327,7 @@ def _bptt_full(W, dJ_dh_local, dtanh):
     """delta_h(t) = dJ_dh_local(t) + W^T delta_a(t+1);  delta_a(t) = delta_h(t) * dtanh(t)."""
     T = len(dtanh)
     delta_h, delta_a = np.empty((2, *dtanh.shape), dtype=dtanh.dtype)  # one block of memory
-    for t in reversed(range(T)):
+    for t in reversed(range(T)):  # array index t is step t + 1; no delta_a after the last
         delta_h[t] = dJ_dh_local[t]
         if t < T - 1:
             delta_h[t] += delta_a[t + 1] @ W
@@ -328,7 +338,8 @@ def _bptt_full(W, dJ_dh_local, dtanh):
 def _bptt_truncated(W, dJ_dh_local, dtanh, k):
     """Truncated BPTT that keeps the paths from o(t) to a(s) with t - s < k.
 
-    The error of each output is carried back separately for at most k steps. At step t,
+    The error of each output is carried back separately for at most k steps (t and s are
+    array indices here; only their difference matters). At step t,
     ``window[j]`` is the part of delta_h(t) that entered at o(t + j), for j = 0..k-1.
     Going from step t+1 to step t, every part moves one slot down (through W), the part
     in the last slot has travelled k steps and is dropped, and the error of o(t) enters
@@ -361,7 +372,8 @@ def step_contributions(cache, deltas):
         h(t)^\top, \quad
         \Big(\frac{\partial J}{\partial c}\Big)(t) = \frac{\partial J}{\partial o(t)},
 
-    each summed over the batch. Summing over :math:`t` gives the ``grads`` of
+    each summed over the batch; index ``t - 1`` of each result holds step :math:`t`.
+    Summing over :math:`t` gives the ``grads`` of
     :func:`backward` (truncated or not, matching the ``deltas`` given).
 
     Parameters
@@ -397,14 +409,16 @@ def step_contributions(cache, deltas):
 
 
 def hidden_jacobian(params, cache, t):
-    r"""The Jacobian :math:`\partial h(t) / \partial h(t-1)` at step ``t``.
+    r"""The Jacobian :math:`\partial h(s) / \partial h(s-1)` of the step stored at index ``t``.
+
+    The argument ``t`` is an array index, so it selects step :math:`s = t + 1`:
 
     .. math::
 
-        \frac{\partial h(t)}{\partial h(t-1)} = \operatorname{diag}\big(1 - h(t)^2\big)\, W
+        \frac{\partial h(s)}{\partial h(s-1)} = \operatorname{diag}\big(1 - h(s)^2\big)\, W
 
-    Backpropagation multiplies the error :math:`\delta h(t)` by the transpose,
-    :math:`W^\top \operatorname{diag}(1 - h(t)^2)` (the form written by Pascanu et al.
+    Backpropagation multiplies the error :math:`\delta h(s)` by the transpose,
+    :math:`W^\top \operatorname{diag}(1 - h(s)^2)` (the form written by Pascanu et al.
     2013), once per step, so products of these matrices decide whether errors vanish or
     explode over long time lags.
 
@@ -414,12 +428,14 @@ def hidden_jacobian(params, cache, t):
     cache : RNNCache
         From :func:`forward`.
     t : int
-        The step, ``0 <= t < T`` (at ``t = 0`` the derivative is with respect to ``h0``).
+        The array index of the step, ``0 <= t < T``: index ``t`` holds step
+        :math:`s = t + 1`, so ``t = 0`` gives the derivative of :math:`h(1)` with respect
+        to the initial state :math:`h(0)` (``h0``), and ``t = T - 1`` that of :math:`h(T)`.
 
     Returns
     -------
     ndarray, shape (B, H, H)
-        ``jac[b, j, k]`` is :math:`\partial h_j(t) / \partial h_k(t-1)` for batch entry ``b``.
+        ``jac[b, j, k]`` is :math:`\partial h_j(s) / \partial h_k(s-1)` for batch entry ``b``.
     """
     shapes, dtype = _checks.params(params, PARAM_SHAPES)
     _checks.cache(cache, RNNCache, {"h": ("T", "B", "H")}, shapes, dtype)

@@ -1,7 +1,7 @@
 r"""Data for the chapters: the adding problem and hourly Seattle temperatures.
 
 All sequences are time-major, ``(T, B, D)``, ready for :func:`lstmkit.rnn.forward` and
-:func:`lstmkit.lstm.forward`.
+:func:`lstmkit.lstm.forward`: step :math:`t = 1, \dots, T` is stored at index ``t - 1``.
 
 **The adding problem** (Hochreiter and Schmidhuber 1997, experiment 4) needs memory over
 long time lags: the network sees a sequence of random numbers, two of which are marked,
@@ -36,9 +36,9 @@ def adding_problem(T, batch, *, rng, dtype=np.float64):
     Each sequence has two input channels. Channel 0 holds values
     :math:`v(t) \sim U[0, 1)`; channel 1 holds markers :math:`m(t) \in \{0, 1\}` with
     exactly two ones, one at a uniformly random step of the first half
-    :math:`0 \le t_1 < \lfloor T/2 \rfloor` and one in the second half
-    :math:`\lfloor T/2 \rfloor \le t_2 < T`. The target is the sum of the two marked
-    values:
+    :math:`1 \le t_1 \le \lfloor T/2 \rfloor` and one in the second half
+    :math:`\lfloor T/2 \rfloor < t_2 \le T` (step :math:`t` at index ``t - 1``). The
+    target is the sum of the two marked values:
 
     .. math::
 

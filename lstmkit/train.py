@@ -2,11 +2,14 @@ r"""A small training loop for recurrent models that read out after the last step
 
 *Many-to-one* models see a whole sequence and predict once, from the last state:
 
-* the simple RNN uses its own output, :math:`\hat y = o(T-1) = c + V h(T-1)`
+* the simple RNN uses its own output, :math:`\hat y = o(T) = c + V h(T)`
   (:func:`rnn_many_to_one`);
-* the LSTM gets a linear readout, :math:`\hat y = V_\text{out}\, y(T-1) + c_\text{out}`,
+* the LSTM gets a linear readout, :math:`\hat y = V_\text{out}\, y(T) + c_\text{out}`,
   whose parameters ``V_out (K, H)`` and ``c_out (K,)`` live in the same dict as the
   LSTM's (:func:`init_lstm_many_to_one`, :func:`lstm_many_to_one`).
+
+Step :math:`t` is stored at array index ``t - 1``, so the last step :math:`T` is the
+index ``-1``: :math:`o(T)` is ``cache.o[-1]`` and :math:`y(T)` is ``cache.y[-1]``.
 
 Such an *objective* maps ``(params, x, target)`` to ``(loss value, grads)``, and
 :func:`fit` repeats: take a batch, compute the objective, clip the gradient (optional),
@@ -73,8 +76,8 @@ def rnn_many_to_one(params, x, target, *, loss=losses.mse, truncate=None):
 
     .. math::
 
-        \hat y = o(T-1), \qquad J = \text{loss}(\hat y, \text{target}), \qquad
-        \frac{\partial J}{\partial o(t)} = 0 \text{ for } t < T-1
+        \hat y = o(T), \qquad J = \text{loss}(\hat y, \text{target}), \qquad
+        \frac{\partial J}{\partial o(t)} = 0 \text{ for } t < T
 
     Parameters
     ----------
@@ -101,7 +104,7 @@ def rnn_many_to_one(params, x, target, *, loss=losses.mse, truncate=None):
 
 
 def predict_rnn(params, x):
-    """The many-to-one prediction :math:`o(T-1)` of a simple RNN, shape ``(B, K)``."""
+    """The many-to-one prediction :math:`o(T)` (``cache.o[-1]``) of a simple RNN, ``(B, K)``."""
     return rnn.forward(params, x).o[-1]
 
 
@@ -147,16 +150,16 @@ def lstm_many_to_one(params, x, target, *, loss=losses.mse):
 
     .. math::
 
-        \hat y = V_\text{out}\, y(T-1) + c_\text{out}, \qquad
+        \hat y = V_\text{out}\, y(T) + c_\text{out}, \qquad
         J = \text{loss}(\hat y, \text{target})
 
-    The readout sends :math:`\Delta(T-1) = V_\text{out}^\top\, \partial J/\partial \hat y`
+    The readout sends :math:`\Delta(T) = V_\text{out}^\top\, \partial J/\partial \hat y`
     into the LSTM (and :math:`\Delta(t) = 0` before), and gets
 
     .. math::
 
         \frac{\partial J}{\partial V_\text{out}} = \frac{\partial J}{\partial \hat y}\,
-        y(T-1)^\top, \qquad
+        y(T)^\top, \qquad
         \frac{\partial J}{\partial c_\text{out}} = \frac{\partial J}{\partial \hat y}
 
     (summed over the batch).
@@ -189,7 +192,7 @@ def lstm_many_to_one(params, x, target, *, loss=losses.mse):
 
 
 def predict_lstm(params, x):
-    r"""The many-to-one prediction :math:`V_\text{out}\, y(T-1) + c_\text{out}`, ``(B, K)``."""
+    r"""The many-to-one prediction :math:`V_\text{out}\, y(T) + c_\text{out}`, ``(B, K)``."""
     core, V_out, c_out = _split_readout(params)
     return lstm.forward(core, x).y[-1] @ V_out.T + c_out
 

@@ -39,8 +39,12 @@ sequential map on ``[0, vmax]`` with ``vmax`` the largest magnitude shown
 unless given.  A gate keeps its own colour on the outline.
 
 Without ``ax``, every function returns a new ``matplotlib.figure.Figure`` that
-pyplot does not manage: a notebook cell ending with the call shows it exactly
-once, and no ``pyplot.close`` is needed.
+pyplot does not manage, so no ``pyplot.close`` is needed to free it.  IPython
+shows such a figure as an image only once ``%matplotlib inline`` has run in the
+kernel (that registers the inline backend's figure formatter); without it, a
+cell ending with the call shows only the text ``<Figure size ...>``.  The book's
+chapters start with ``%matplotlib inline``, so there a cell ending with the call
+shows the figure exactly once.
 """
 
 from __future__ import annotations

@@ -1,7 +1,8 @@
 r"""Diagrams of the simple RNN (Goodfellow et al. 2016, chapter 10).
 
-The simple RNN computes, for :math:`t = 0, \dots, T-1` and the initial state
-:math:`\boldsymbol{h}^{(-1)}` (the time indexing of ``lstmkit.rnn``),
+The simple RNN computes, for :math:`t = 1, \dots, T` and the initial state
+:math:`\boldsymbol{h}^{(0)}` (the book's notation, also used by ``lstmkit.rnn``,
+where :math:`\boldsymbol{h}^{(0)}` is the argument ``h0``),
 
 .. math::
 
@@ -26,16 +27,21 @@ The module draws:
     the six kinds of sequence tasks, one at a time or all six in a grid.
 
 Every function draws into ``ax`` when one is given and returns the figure.
-Steps are labelled ``t0, ..., t0 + T - 1`` with ``t0 = 0`` by default, as in
-``lstmkit.rnn``, so the initial state is :math:`\boldsymbol{h}^{(-1)}` (pass
-``t0=1`` for Goodfellow's :math:`\boldsymbol{h}^{(0)}`).  Arguments that name
-steps (``highlight``, ``feeds``) use these labels; arrays are indexed by
-position (``deltas[k]`` belongs to step ``t0 + k``), so with the default the
-label and the index agree.
+Steps are labelled ``t0, ..., t0 + T - 1`` with ``t0 = 1`` by default, as in
+the book's notation and ``lstmkit.rnn``, so the initial state is
+:math:`\boldsymbol{h}^{(0)}`.  Arguments that name steps (``highlight``,
+``feeds``) use these labels; arrays are indexed by position (``deltas[k]``
+belongs to step ``t0 + k``), so with the default step ``t`` is at index
+``t - 1``, as in ``lstmkit.rnn`` (``cache.h[t - 1]`` is
+:math:`\boldsymbol{h}^{(t)}`).
 
 Without ``ax``, every function returns a new ``matplotlib.figure.Figure`` that
-pyplot does not manage: a notebook cell ending with the call shows it exactly
-once, and no ``pyplot.close`` is needed.
+pyplot does not manage, so no ``pyplot.close`` is needed to free it.  IPython
+shows such a figure as an image only once ``%matplotlib inline`` has run in the
+kernel (that registers the inline backend's figure formatter); without it, a
+cell ending with the call shows only the text ``<Figure size ...>``.  The book's
+chapters start with ``%matplotlib inline``, so there a cell ending with the call
+shows the figure exactly once.
 """
 
 from __future__ import annotations

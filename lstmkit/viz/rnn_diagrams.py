@@ -467,44 +467,20 @@ def rnn_unfolded(
         dw = width_for(dh, vmax_d) if dh is not None else np.full(T, 1.6)
         dow = width_for(do, vmax_d) if do is not None else np.full(T, 1.6)
         for k, t in enumerate(steps):
-            on = feeds is None or t >= feeds
-            col = BACKWARD if on else MUTED
+            colour = BACKWARD if feeds is None or t >= feeds else MUTED
+            arrows = [(f"o:{t}", f"h:{t}", float(dow[k]))]
             if show_loss:
-                diag.edge(
-                    f"J:{t}",
-                    f"yhat:{t}",
-                    gid=f"back:J:{t}->yhat:{t}",
-                    color=col,
-                    offset=-0.22,
-                    lw=1.6,
-                    zorder=2.5,
-                )
-                diag.edge(
-                    f"yhat:{t}",
-                    f"o:{t}",
-                    gid=f"back:yhat:{t}->o:{t}",
-                    color=col,
-                    offset=-0.22,
-                    lw=1.6,
-                    zorder=2.5,
-                )
-            diag.edge(
-                f"o:{t}",
-                f"h:{t}",
-                gid=f"back:o:{t}->h:{t}",
-                color=col,
-                offset=-0.22,
-                lw=float(dow[k]),
-                zorder=2.5,
-            )
+                arrows += [(f"J:{t}", f"yhat:{t}", 1.6), (f"yhat:{t}", f"o:{t}", 1.6)]
             if k + 1 < T:
+                arrows.append((f"h:{t + 1}", f"h:{t}", float(dw[k + 1])))
+            for tail, head, width in arrows:
                 diag.edge(
-                    f"h:{t + 1}",
-                    f"h:{t}",
-                    gid=f"back:h:{t + 1}->h:{t}",
-                    color=col,
+                    tail,
+                    head,
+                    gid=f"back:{tail}->{head}",
+                    color=colour,
                     offset=-0.22,
-                    lw=float(dw[k + 1]),
+                    lw=width,
                     zorder=2.5,
                 )
     if feeds is not None:

@@ -47,10 +47,10 @@ BOOK_WIDTH = 7.0
 def new_figure(width, height):
     """A new figure of the given size in inches (no axes yet), not managed by pyplot.
 
-    The figures are plain ``matplotlib.figure.Figure`` objects: a notebook cell that
-    ends with a drawing call shows the figure once (pyplot's inline backend would show
-    a pyplot figure a second time), and figures that are no longer referenced are freed
-    without ``pyplot.close``.
+    The figures are plain ``matplotlib.figure.Figure`` objects: once ``%matplotlib
+    inline`` has run, a notebook cell that ends with a drawing call shows the figure once
+    (a pyplot figure could be shown a second time), and figures that are no longer
+    referenced are freed without ``pyplot.close``.
     """
     return Figure(figsize=(width, height))
 

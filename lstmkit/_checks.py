@@ -215,5 +215,6 @@ def cache(cache, cls, symbols, shapes, dtype):
 
 def shapes_repr(obj):
     """A short ``repr`` for a dataclass of arrays: the field names and shapes only."""
-    parts = [f"{f.name}={getattr(obj, f.name).shape}" for f in fields(obj)]
+    names = [f.name for f in fields(obj) if not f.name.startswith("_")]
+    parts = [f"{name}={getattr(obj, name).shape}" for name in names]
     return f"{type(obj).__name__}(" + ", ".join(parts) + ")"

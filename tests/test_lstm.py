@@ -326,3 +326,93 @@ def test_float32_stays_float32_and_agrees_with_float64(peepholes):
     for key in params:
         assert g32[key].dtype == np.float32
         np.testing.assert_allclose(g32[key], g64[key], rtol=1e-4, atol=1e-4)
+
+
+# ----------------------------------------------------------------------------------------
+# Workspaces (out=), backward's blocks of steps, pre-activations computed on access
+# ----------------------------------------------------------------------------------------
+
+DELTA_NAMES = ("y", "z_bar", "i_bar", "f_bar", "c", "o_bar", "y0", "c0", "x")
+CACHE_NAMES = ("z", "i", "f", "o", "c", "y", "tanh_c", "z_bar", "i_bar", "f_bar", "o_bar")
+
+
+@pytest.mark.parametrize("peepholes", [True, False])
+def test_out_reuses_the_memory_and_gives_the_same_numbers(peepholes):
+    params, x, y0, c0, G = make_problem(peepholes=peepholes)
+    cache = lstm.forward(params, x, y0, c0)
+    grads, deltas = lstm.backward(params, cache, G)
+    expected_cache = {n: getattr(cache, n).copy() for n in CACHE_NAMES}
+    expected_deltas = {n: getattr(deltas, n).copy() for n in DELTA_NAMES}
+    # Another problem of the same sizes first, so that out= really holds other numbers.
+    p2, x2, y2, c2, G2 = make_problem(seed=1, peepholes=peepholes)
+    other = lstm.forward(p2, x2, y2, c2)
+    _, other_deltas = lstm.backward(p2, other, G2)
+    again = lstm.forward(params, x, y0, c0, out=other)
+    grads_again, deltas_again = lstm.backward(params, again, G, out=other_deltas)
+    assert np.shares_memory(again.c, other.c) and np.shares_memory(again.y, other.y)
+    assert np.shares_memory(deltas_again.c, other_deltas.c)
+    assert np.shares_memory(deltas_again.z_bar, other_deltas.z_bar)
+    for n in CACHE_NAMES:
+        np.testing.assert_array_equal(getattr(again, n), expected_cache[n], err_msg=n)
+    for n in DELTA_NAMES:
+        np.testing.assert_array_equal(getattr(deltas_again, n), expected_deltas[n], err_msg=n)
+    for k in params:
+        np.testing.assert_array_equal(grads_again[k], grads[k], err_msg=k)
+
+
+def test_out_must_match_type_sizes_and_dtype():
+    params, x, y0, c0, G = make_problem()
+    cache = lstm.forward(params, x)
+    _, deltas = lstm.backward(params, cache, G)
+    with pytest.raises(TypeError, match="out must be an LSTMCache returned by an earlier"):
+        lstm.forward(params, x, out=deltas)
+    with pytest.raises(TypeError, match="out must be an LSTMDeltas returned by an earlier"):
+        lstm.backward(params, cache, G, out=cache)
+    short = lstm.forward(params, x[:4])
+    msg = r"\(T, B, D, H\) = \(6, 3, 4, 5\); got an LSTMCache of \(T, B, D, H\) = \(4, 3, 4, 5\)"
+    with pytest.raises(ValueError, match=msg):
+        lstm.forward(params, x, out=short)
+    with pytest.raises(ValueError, match=r"\(T, B, D, H\) = \(6, 3, 2, 5\); got an LSTMCache"):
+        lstm.forward(lstm.init_params(2, 5, rng=np.random.default_rng(0)), x[..., :2], out=cache)
+    _, short_deltas = lstm.backward(params, short, G[:4])
+    with pytest.raises(ValueError, match=r"got an LSTMDeltas of \(T, B, H\) = \(4, 3, 5\)"):
+        lstm.backward(params, cache, G, out=short_deltas)
+    p32 = {k: v.astype(np.float32) for k, v in params.items()}
+    with pytest.raises(TypeError, match="out must have dtype float32, like the parameters"):
+        lstm.forward(p32, x.astype(np.float32), out=cache)
+
+
+@pytest.mark.parametrize("peepholes", [True, False])
+@pytest.mark.parametrize("block_bytes", [1, 3 * 5 * 5 * 3 * 8, 10**9])
+def test_backward_blocks_of_steps_give_the_same_result(monkeypatch, peepholes, block_bytes):
+    """One step per block, 3 steps per block (T = 7 leaves a block of 1), and one block."""
+    params, x, y0, c0, G = make_problem(T=7, peepholes=peepholes)
+    cache = lstm.forward(params, x, y0, c0)
+    expected, expected_d = lstm.backward(params, cache, G)  # default: one block here
+    assert lstm._block_steps(7, 3, 5, np.float64) == 7
+    monkeypatch.setattr(lstm, "BLOCK_BYTES", block_bytes)
+    assert lstm._block_steps(7, 3, 5, np.float64) == {1: 1, 1800: 3, 10**9: 7}[block_bytes]
+    grads, d = lstm.backward(params, cache, G)
+    for k in params:
+        np.testing.assert_allclose(grads[k], expected[k], rtol=1e-14, atol=1e-15, err_msg=k)
+    for n in DELTA_NAMES:
+        np.testing.assert_allclose(getattr(d, n), getattr(expected_d, n), rtol=1e-14, atol=1e-15)
+    errors = gradcheck.check(lambda p: loss_of(G, p, x, y0, c0), params, grads)
+    assert max(errors.values()) <= TOL, errors
+
+
+@pytest.mark.parametrize("peepholes", [True, False])
+def test_pre_activations_match_the_equations(peepholes):
+    """z_bar, i_bar, f_bar, o_bar are computed again on access: the same numbers."""
+    params, x, y0, c0, _ = make_problem(peepholes=peepholes)
+    cache = lstm.forward(params, x, y0, c0)
+    p = params
+    for g in ("z", "i", "f", "o"):
+        bar = x @ p[f"W_{g}"].T + cache.y_prev @ p[f"R_{g}"].T + p[f"b_{g}"]
+        if peepholes and g != "z":
+            bar = bar + p[f"p_{g}"] * (cache.c if g == "o" else cache.c_prev)
+        np.testing.assert_allclose(getattr(cache, f"{g}_bar"), bar, rtol=1e-13, atol=1e-14)
+    # the activations are exactly the functions of these pre-activations
+    np.testing.assert_array_equal(cache.z, np.tanh(cache.z_bar))
+    for g in ("i", "f", "o"):
+        np.testing.assert_array_equal(getattr(cache, g), lstm.sigmoid(getattr(cache, f"{g}_bar")))

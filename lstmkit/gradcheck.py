@@ -158,8 +158,10 @@ def numerical_jacobian(f, x, eps=1e-6):
     True
     """
     if not isinstance(x, np.ndarray) or x.ndim != 1 or not np.issubdtype(x.dtype, np.floating):
-        raise TypeError(f"x must be a 1-D float numpy array of shape (n,); got {type(x).__name__} "
-                        f"with shape {getattr(x, 'shape', None)}")
+        raise TypeError(
+            f"x must be a 1-D float numpy array of shape (n,); got {type(x).__name__} "
+            f"with shape {getattr(x, 'shape', None)}"
+        )
     if not callable(f):
         raise TypeError(f"f must be callable; got {type(f).__name__}")
     m = np.asarray(f(x.copy())).size

@@ -29,8 +29,13 @@ PAGES = book_pages()
 
 def test_book_is_built():
     assert PAGES, f"{HTML / 'index.html'} is missing: run `make book` (make test builds it)"
-    for expected in ("index.html", "chapters/preface.html", "chapters/notation.html",
-                     "chapters/bibliography.html", "chapters/api.html"):
+    for expected in (
+        "index.html",
+        "chapters/preface.html",
+        "chapters/notation.html",
+        "chapters/bibliography.html",
+        "chapters/api.html",
+    ):
         assert expected in PAGES
 
 

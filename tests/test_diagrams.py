@@ -1,5 +1,9 @@
 """Smoke and structure tests of the diagrams and plots in ``lstmkit.viz``."""
 
+import doctest
+import importlib
+import io
+
 import matplotlib
 
 matplotlib.use("Agg")
@@ -10,6 +14,7 @@ import pytest  # noqa: E402
 from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: E402
 from matplotlib.colors import to_rgba  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
+from PIL import Image  # noqa: E402
 
 from lstmkit.viz import chain_rule, colors, lstm_diagrams, plots, rnn_diagrams  # noqa: E402
 from lstmkit.viz._draw import find_artists  # noqa: E402
@@ -430,3 +435,126 @@ def test_fits_the_book_width_without_clipping_or_overlaps(name):
             if gi and gi == gj:  # a label and its superscript
                 continue
             assert not extents[i].overlaps(extents[j]), (texts[i].get_text(), texts[j].get_text())
+
+
+# ----------------------------------------------------------------------------- drawings that change
+def pixels(fig):
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=50)
+    with Image.open(buffer) as image:
+        return np.asarray(image)
+
+
+def changed_artists(fig):
+    """The artists of the figure's axes marked stale since ``mark_clean``."""
+    return [a for ax in fig.axes for a in ax.get_children() if a.stale]
+
+
+def mark_clean(fig):
+    for ax in fig.axes:
+        for a in ax.get_children():
+            a.stale = False
+
+
+UNFOLDED_STEPS = [
+    {"deltas": np.array([0.2, 0.0, 1.5, 0.7, 2.0]), "highlight": {2, 5}},
+    {"feeds": 3},
+    {"deltas": None, "values": np.linspace(-0.9, 0.9, 10).reshape(5, 2)},
+    {"feeds": None, "highlight": None, "values": None},
+    {"deltas": {"h": np.ones((5, 3)), "o": np.arange(5.0)}, "vmax": 6.0, "feeds": 5},
+]
+
+
+def test_unfolded_update_draws_what_a_fresh_drawing_draws():
+    graph = rnn_diagrams.UnfoldedRNN(T=5, animate=["deltas", "values", "highlight", "feeds"])
+    fig, args = graph.fig, {}
+    for step in UNFOLDED_STEPS:
+        pixels(fig)  # drawn before the change, as in a slider
+        assert graph.update(**step) is fig
+        args.update(step)
+        assert np.array_equal(pixels(fig), pixels(rnn_diagrams.rnn_unfolded(T=5, **args))), step
+
+
+def test_unfolded_update_touches_only_what_changes():
+    graph = rnn_diagrams.UnfoldedRNN(T=4, deltas=np.arange(1.0, 5.0), feeds=2)
+    pixels(graph.fig)
+    mark_clean(graph.fig)
+    graph.update(highlight=3)
+    assert [a.get_gid() for a in changed_artists(graph.fig)] == ["highlight:3"]
+    mark_clean(graph.fig)
+    graph.update(highlight=3, feeds=2, deltas=np.arange(1.0, 5.0))  # nothing new
+    assert changed_artists(graph.fig) == []
+    graph.update(feeds=3)
+    changed = {a.get_gid() for a in changed_artists(graph.fig)}
+    assert {"node:h:2", "node:h:3", "node:J:2", "back:o:2->h:2", "text:feeds:3"} <= changed
+    assert not any(g.startswith(("node:x:", "node:o:", "highlight:", "edge:")) for g in changed)
+
+
+def test_unfolded_update_rejects_bad_input_and_keeps_the_drawing():
+    graph = rnn_diagrams.UnfoldedRNN(T=4, deltas=np.arange(1.0, 5.0))
+    before = pixels(graph.fig)
+    with pytest.raises(TypeError, match="changes only deltas, values, highlight, feeds, vmax"):
+        graph.update(T=5)
+    with pytest.raises(ValueError, match=r"\(T,\) or \(T, H\) with T=4"):
+        graph.update(deltas=np.zeros(3), highlight=2)
+    with pytest.raises(ValueError, match=r"feeds must be a step label in 1\.\.4"):
+        graph.update(feeds=9)
+    assert np.array_equal(pixels(graph.fig), before)
+    with pytest.raises(TypeError, match="list of update"):
+        rnn_diagrams.UnfoldedRNN(T=4, animate="feeds")
+    with pytest.raises(ValueError, match="among deltas, values, .*; got colour"):
+        rnn_diagrams.UnfoldedRNN(T=4, animate=["colour"])
+
+
+def test_unfolded_animate_marks_the_artists_update_changes():
+    animated = lambda g: {a.get_gid() for a in g.fig.findobj(lambda a: a.get_animated())}  # noqa: E731
+    assert animated(rnn_diagrams.UnfoldedRNN(T=3)) == set()
+    assert animated(rnn_diagrams.UnfoldedRNN(T=3, animate=["highlight"])) == {
+        "highlight:1",
+        "highlight:2",
+        "highlight:3",
+    }
+    feeds = animated(rnn_diagrams.UnfoldedRNN(T=3, animate=["feeds"]))
+    assert {"node:J:1", "label:J:1", "sup:J:1", "node:h:2", "back:J:3->yhat:3"} <= feeds
+    assert "text:feeds" in feeds and not any(g.startswith(("node:x:", "edge:")) for g in feeds)
+    deltas = animated(rnn_diagrams.UnfoldedRNN(T=3, animate=["deltas"]))
+    assert {"node:h:1", "label:h:1", "sup:h:1", "back:h:2->h:1"} <= deltas
+    assert "back:J:1->yhat:1" not in deltas  # its width and colour never depend on deltas
+    assert not any(g.startswith(("node:o:", "back:o:")) for g in deltas)  # no delta o given
+    with_o = {"h": np.ones(3), "o": np.ones(3)}
+    deltas = animated(rnn_diagrams.UnfoldedRNN(T=3, deltas=with_o, animate=["deltas"]))
+    assert {"node:o:3", "label:o:3", "back:o:3->h:3"} <= deltas
+
+
+@pytest.mark.parametrize("signed", [False, True])
+def test_heatmap_update_draws_what_a_fresh_heatmap_draws(signed):
+    deltas = np.random.default_rng(0).normal(size=(6, 4))
+    heat = plots.DeltaHeatmap(deltas, signed=signed, upto=7, animate=["upto", "title"])
+    for upto, title in [(6, "six"), (3, None), (1, r"$\delta$ known"), (7, "none"), (None, "")]:
+        pixels(heat.fig)
+        assert heat.update(upto=upto, title=title) is heat.fig
+        fresh = plots.delta_heatmap(deltas, signed=signed, upto=upto, title=title)
+        assert np.array_equal(pixels(heat.fig), pixels(fresh)), (upto, title)
+
+
+def test_heatmap_update_checks_its_arguments_and_animates_what_changes():
+    heat = plots.DeltaHeatmap(np.ones((6, 2)), animate=["upto"])
+    with pytest.raises(ValueError, match=r"upto must be a step label in 1\.\.7, got 9"):
+        heat.update(upto=9)
+    with pytest.raises(TypeError, match="changes only upto, title; got signed"):
+        heat.update(signed=True)
+    with pytest.raises(ValueError, match="among upto, title; got deltas"):
+        plots.DeltaHeatmap(np.ones((6, 2)), animate=["deltas"])
+    assert {a.get_gid() for a in heat.fig.findobj(lambda a: a.get_animated())} == {
+        "heatmap",
+        "upto",
+    }
+    titled = plots.DeltaHeatmap(np.ones((6, 2)), animate=["title"])
+    assert titled.ax.title.get_animated() and not titled.image.get_animated()
+
+
+@pytest.mark.parametrize("name", ["rnn_diagrams", "plots"])
+def test_docstring_examples_run(name):
+    module = importlib.import_module(f"lstmkit.viz.{name}")
+    result = doctest.testmod(module, optionflags=doctest.NORMALIZE_WHITESPACE)
+    assert result.attempted > 0 and result.failed == 0

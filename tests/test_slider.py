@@ -19,6 +19,7 @@ def _frames_on_by_default(monkeypatch):
     """`make test` sets LSTMKIT_STATIC_FRAMES=0 for nbval; these tests need the default."""
     monkeypatch.delenv(STATIC_FRAMES_ENV, raising=False)
 
+
 WIDGET = "application/vnd.jupyter.widget-view+json"
 PNG_URI = "data:image/png;base64,"
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"

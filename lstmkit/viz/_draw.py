@@ -12,15 +12,20 @@ tests and sliders can find it again:
   highlighted route;
 * ``"elabel:<name>"`` for the label of an edge.
 
-``find_artists`` collects the artists whose ``gid`` starts with a prefix.
+``find_artists`` collects the visible artists whose ``gid`` starts with a prefix.
+Drawings that can change after they are drawn (``UnfoldedRNN``, ``DeltaHeatmap``) change
+their artists with ``restyle``, which touches only what really differs, so matplotlib's
+``stale`` flag keeps meaning "changed" (see ``lstmkit.viz.render``).
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import numpy as np
+from matplotlib.colors import to_rgba
 from matplotlib.figure import Figure
 from matplotlib.font_manager import FontProperties
 from matplotlib.patches import Circle, FancyArrowPatch, FancyBboxPatch
@@ -34,9 +39,11 @@ __all__ = [
     "Diagram",
     "Node",
     "as_step_set",
+    "check_animate",
     "check_magnitudes",
     "find_artists",
     "new_figure",
+    "restyle",
     "width_for",
 ]
 
@@ -56,7 +63,7 @@ def new_figure(width, height):
 
 
 def find_artists(obj, prefix):
-    """The artists of a figure or axes whose ``gid`` starts with ``prefix``.
+    """The visible artists of a figure or axes whose ``gid`` starts with ``prefix``.
 
     Parameters
     ----------
@@ -75,9 +82,29 @@ def find_artists(obj, prefix):
     for ax in axes:
         for artist in ax.get_children():
             gid = artist.get_gid()
-            if gid is not None and gid.startswith(prefix):
+            if gid is not None and gid.startswith(prefix) and artist.get_visible():
                 found.append(artist)
     return found
+
+
+def _same(name, old, new):
+    """Whether the property ``name`` already has the value ``new``."""
+    if name.endswith("color"):
+        return to_rgba(old) == to_rgba(new)
+    if new is None or isinstance(new, str | bool):
+        return old == new
+    return np.shape(old) == np.shape(new) and np.allclose(old, new)
+
+
+def restyle(artist, **props):
+    """Set the properties of ``artist`` (``facecolor=..., visible=...``) that differ.
+
+    Unchanged properties are not set again, so only an artist whose look changes is
+    marked ``stale``.
+    """
+    for name, value in props.items():
+        if not _same(name, getattr(artist, f"get_{name}")(), value):
+            getattr(artist, f"set_{name}")(value)
 
 
 def as_step_set(steps, name):
@@ -103,7 +130,7 @@ class Node:
     hh: float
     shape: str
     patch: object = None
-    text: object = None
+    texts: list = field(default_factory=list)
     extra: list = field(default_factory=list)
 
     def reach(self, ux, uy):
@@ -131,6 +158,11 @@ def _metrics(s, size, ismath):
             s, FontProperties(size=size), ismath=ismath
         )
     return _METRICS[key]
+
+
+def _head_size(lw):
+    """Arrow-head size (``mutation_scale``) for a line ``lw`` points wide."""
+    return 6 + 2.2 * lw
 
 
 def _bezier(p0, c, p1, t):
@@ -192,6 +224,7 @@ class Diagram:
         minus signs.  It looks like the single mathtext label but renders several
         times faster, since the few bases repeat and plain digits need no
         parsing.  The base text gets ``gid``, the superscript ``"sup:..."``.
+        Returns the list of texts drawn (one or two).
         """
         m = _SPLIT.match(s)
         if m is None:
@@ -207,7 +240,7 @@ class Diagram:
             )
             if gid:
                 t.set_gid(gid)
-            return t
+            return [t]
         base = f"${m['base']}$"
         sup = m["sup"]
         sfs = SUP_SCALE * fontsize
@@ -238,7 +271,7 @@ class Diagram:
         if gid:
             t.set_gid(gid)
             t2.set_gid("sup:" + gid.split(":", 1)[-1])
-        return t
+        return [t, t2]
 
     # ------------------------------------------------------------------ nodes
     def node(
@@ -302,14 +335,14 @@ class Diagram:
                 )
         patch.set_gid(gid or f"node:{name}")
         self.add(patch)
-        text = None
+        texts = []
         if label:
             if fontsize is None:
                 fontsize = self.font(0.8 * min(hw, hh))
             if text_color is None:
                 no_fill = fc is None or (isinstance(fc, str) and fc == "none")
                 text_color = "black" if no_fill else text_color_for(fc)
-            text = self.label(
+            texts = self.label(
                 (x, y),
                 label,
                 fontsize=fontsize,
@@ -317,7 +350,7 @@ class Diagram:
                 zorder=zorder + 0.5,
                 gid=f"label:{name}",
             )
-        nd = Node(name, x, y, hw, hh, "circle" if shape == "circle" else "box", patch, text)
+        nd = Node(name, x, y, hw, hh, "circle" if shape == "circle" else "box", patch, texts)
         self.nodes[name] = nd
         return nd
 
@@ -387,6 +420,11 @@ class Diagram:
         )
 
     # ------------------------------------------------------------------ edges
+    def set_edge_width(self, arrow, lw):
+        """Give an arrow drawn by ``edge`` or ``path_arrow`` the line width ``lw`` (points)."""
+        lw = self.lw(lw)
+        restyle(arrow, linewidth=lw, mutation_scale=_head_size(lw))
+
     def _ends(self, a, b, rad, offset, shrink_a=True, shrink_b=True):
         na, nb = self.nodes[a], self.nodes[b]
         pa = np.array([na.x, na.y])
@@ -450,7 +488,7 @@ class Diagram:
             tuple(p0),
             tuple(p1),
             arrowstyle="-|>" if head else "-",
-            mutation_scale=6 + 2.2 * lw,
+            mutation_scale=_head_size(lw),
             connectionstyle=f"arc3,rad={rad}" if rad else "arc3",
             shrinkA=0,
             shrinkB=0,
@@ -499,7 +537,7 @@ class Diagram:
         arrow = FancyArrowPatch(
             path=Path(pts, codes),
             arrowstyle="-|>" if head else "-",
-            mutation_scale=6 + 2.2 * lw,
+            mutation_scale=_head_size(lw),
             lw=lw,
             color=color,
             ls=ls,
@@ -592,6 +630,23 @@ class Diagram:
         if gid:
             t.set_gid(gid)
         return t
+
+
+def check_animate(animate, allowed):
+    """``animate`` (names of ``update`` arguments) as a set; other names are an error."""
+    if isinstance(animate, str) or not isinstance(animate, Iterable):
+        raise TypeError(
+            f"animate must be a list of update() argument names such as {[allowed[0]]}, "
+            f"got {animate!r}"
+        )
+    names = set(animate)
+    unknown = sorted(map(str, names - set(allowed)))
+    if unknown:
+        raise ValueError(
+            f"animate names arguments of update(), among {', '.join(allowed)}; "
+            f"got {', '.join(unknown)}"
+        )
+    return names
 
 
 def check_magnitudes(values, T, name):

@@ -28,9 +28,10 @@ from matplotlib.colors import Normalize
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
+from ._draw import check_animate, restyle
 from .colors import ACTIVATION_CMAP, BACKWARD, CURVE_COLORS, DELTA_CMAP, MASK_COLOR
 
-__all__ = ["delta_heatmap", "norm_vs_lag"]
+__all__ = ["HEATMAP_UPDATES", "DeltaHeatmap", "delta_heatmap", "norm_vs_lag"]
 
 
 def _axes(ax, size, right=0.25):
@@ -93,6 +94,7 @@ def delta_heatmap(
     -------
     matplotlib.figure.Figure
         The image has the gid ``"heatmap"``; its array is a masked array.
+        :class:`DeltaHeatmap` makes the same drawing and can change it afterwards.
 
     Raises
     ------
@@ -100,56 +102,164 @@ def delta_heatmap(
         If ``deltas`` is not 1-D or 2-D, or ``upto`` is outside
         ``t0 .. t0 + T``.
     """
-    arr = np.asarray(deltas, dtype=float)
-    if arr.ndim == 1:
-        arr = arr[:, None]
-    if arr.ndim != 2 or arr.shape[0] == 0 or arr.shape[1] == 0:
-        raise ValueError(f"deltas must have shape (T, H) or (T,), got shape {np.shape(deltas)}")
-    T, H = arr.shape
-    if vmax is None:
-        finite = np.abs(arr[np.isfinite(arr)])
-        vmax = float(finite.max()) if finite.size and finite.max() > 0 else 1.0
-    data = arr if signed else np.abs(arr)
-    mask = np.zeros_like(data, dtype=bool)
-    if upto is not None:
-        if not t0 <= int(upto) <= t0 + T:
-            raise ValueError(f"upto must be a step label in {t0}..{t0 + T}, got {upto!r}")
-        mask[: int(upto) - t0, :] = True
-    masked = np.ma.masked_array(data, mask=mask | ~np.isfinite(data))
-    if signed:
-        cmap = mpl.colormaps[ACTIVATION_CMAP].with_extremes(bad=MASK_COLOR)
-        norm = Normalize(-vmax, vmax)
-    else:
-        cmap = mpl.colormaps[DELTA_CMAP].with_extremes(bad=MASK_COLOR)
-        norm = Normalize(0.0, vmax)
+    return DeltaHeatmap(
+        deltas,
+        upto=upto,
+        signed=signed,
+        vmax=vmax,
+        t0=t0,
+        ax=ax,
+        title=title,
+        colorbar=colorbar,
+        ylabel=ylabel,
+    ).fig
 
-    fig, ax, _ = _axes(ax, (7.0, 2.8), right=0.4)
-    im = ax.imshow(
-        masked.T,
-        cmap=cmap,
-        norm=norm,
-        origin="lower",
-        aspect="auto",
-        interpolation="nearest",
-        extent=(t0 - 0.5, t0 + T - 0.5, 0.5, H + 0.5),
-    )
-    im.set_gid("heatmap")
-    steps = np.arange(t0, t0 + T)
-    every = max(1, int(np.ceil(T / 12)))
-    ax.set_xticks(steps[::every])
-    units = np.arange(1, H + 1)
-    ax.set_yticks(units[:: max(1, int(np.ceil(H / 8)))])
-    ax.set_xlabel("time step $t$")
-    ax.set_ylabel(ylabel)
-    if upto is not None and t0 < int(upto) <= t0 + T - 1:
-        line = ax.axvline(int(upto) - 0.5, color=BACKWARD, lw=1.5, ls="--")
-        line.set_gid("upto")
-    if title:
-        ax.set_title(title)
-    if colorbar:
-        cb = fig.colorbar(im, ax=ax, pad=0.02, fraction=0.05)
-        cb.set_label(r"$\delta$" if signed else r"$|\delta|$")
-    return fig
+
+#: The arguments of ``delta_heatmap`` that ``DeltaHeatmap.update`` can change.
+HEATMAP_UPDATES = ("upto", "title")
+
+
+class DeltaHeatmap:
+    """The drawing of :func:`delta_heatmap`, kept so that ``upto`` and ``title`` can change.
+
+    ``DeltaHeatmap(deltas, **kwargs)`` draws exactly what ``delta_heatmap(deltas,
+    **kwargs)`` draws; :meth:`update` then moves the masked part and the dashed line, or
+    changes the title, in place.
+
+    Parameters
+    ----------
+    deltas, upto, signed, vmax, t0, ax, title, colorbar, ylabel
+        As for :func:`delta_heatmap`.
+    animate : iterable of str, optional
+        The :meth:`update` arguments that will change from frame to frame (``"upto"``,
+        ``"title"``). The artists they change are marked animated, so that a slider
+        redraws only those (see ``lstmkit.viz.render``).
+
+    Attributes
+    ----------
+    fig : matplotlib.figure.Figure
+    ax : matplotlib.axes.Axes
+    image : matplotlib.image.AxesImage
+        The heat map (gid ``"heatmap"``), units by time steps.
+    upto_line : matplotlib.lines.Line2D
+        The dashed line before step ``upto`` (gid ``"upto"``), hidden when there is none.
+
+    Examples
+    --------
+    >>> heat = DeltaHeatmap(np.ones((6, 3)), upto=6, animate=["upto"])
+    >>> fig = heat.update(upto=3)
+    >>> heat.upto_line.get_xdata()
+    [2.5, 2.5]
+    """
+
+    def __init__(
+        self,
+        deltas,
+        *,
+        upto=None,
+        signed=False,
+        vmax=None,
+        t0=1,
+        ax=None,
+        title=None,
+        colorbar=True,
+        ylabel="hidden unit",
+        animate=(),
+    ):
+        arr = np.asarray(deltas, dtype=float)
+        if arr.ndim == 1:
+            arr = arr[:, None]
+        if arr.ndim != 2 or arr.shape[0] == 0 or arr.shape[1] == 0:
+            raise ValueError(f"deltas must have shape (T, H) or (T,), got shape {np.shape(deltas)}")
+        animate = check_animate(animate, HEATMAP_UPDATES)
+        self.T, H = arr.shape
+        self.t0 = t0
+        if vmax is None:
+            finite = np.abs(arr[np.isfinite(arr)])
+            vmax = float(finite.max()) if finite.size and finite.max() > 0 else 1.0
+        self.data = arr if signed else np.abs(arr)
+        masked = self._masked(upto)
+        if signed:
+            cmap = mpl.colormaps[ACTIVATION_CMAP].with_extremes(bad=MASK_COLOR)
+            norm = Normalize(-vmax, vmax)
+        else:
+            cmap = mpl.colormaps[DELTA_CMAP].with_extremes(bad=MASK_COLOR)
+            norm = Normalize(0.0, vmax)
+
+        self.fig, self.ax, _ = _axes(ax, (7.0, 2.8), right=0.4)
+        ax = self.ax
+        self.image = ax.imshow(
+            masked.T,
+            cmap=cmap,
+            norm=norm,
+            origin="lower",
+            aspect="auto",
+            interpolation="nearest",
+            extent=(t0 - 0.5, t0 + self.T - 0.5, 0.5, H + 0.5),
+        )
+        self.image.set_gid("heatmap")
+        steps = np.arange(t0, t0 + self.T)
+        every = max(1, int(np.ceil(self.T / 12)))
+        ax.set_xticks(steps[::every])
+        units = np.arange(1, H + 1)
+        ax.set_yticks(units[:: max(1, int(np.ceil(H / 8)))])
+        ax.set_xlabel("time step $t$")
+        ax.set_ylabel(ylabel)
+        self.upto_line = ax.axvline(t0 - 0.5, color=BACKWARD, lw=1.5, ls="--", visible=False)
+        self.upto_line.set_gid("upto")
+        self._args = {"upto": upto, "title": title}
+        self._restyle()
+        if colorbar:
+            cb = self.fig.colorbar(self.image, ax=ax, pad=0.02, fraction=0.05)
+            cb.set_label(r"$\delta$" if signed else r"$|\delta|$")
+        changed_by = {"upto": [self.image, self.upto_line], "title": [ax.title]}
+        for name in animate:
+            for artist in changed_by[name]:
+                artist.set_animated(True)
+
+    def _masked(self, upto):
+        """The data with the steps before ``upto`` (and non-finite entries) masked."""
+        mask = np.zeros_like(self.data, dtype=bool)
+        if upto is not None:
+            if not self.t0 <= int(upto) <= self.t0 + self.T:
+                raise ValueError(
+                    f"upto must be a step label in {self.t0}..{self.t0 + self.T}, got {upto!r}"
+                )
+            mask[: int(upto) - self.t0, :] = True
+        return np.ma.masked_array(self.data, mask=mask | ~np.isfinite(self.data))
+
+    def update(self, **changes):
+        """Change ``upto`` and/or ``title`` (as in :func:`delta_heatmap`); return the figure.
+
+        Raises
+        ------
+        TypeError
+            For another argument.
+        ValueError
+            If ``upto`` is outside ``t0 .. t0 + T``; the drawing is then left as it was.
+        """
+        unknown = sorted(set(changes) - set(HEATMAP_UPDATES))
+        if unknown:
+            raise TypeError(
+                f"DeltaHeatmap.update() changes only {', '.join(HEATMAP_UPDATES)}; "
+                f"got {', '.join(unknown)}"
+            )
+        args = {**self._args, **changes}
+        masked = self._masked(args["upto"])
+        if args["upto"] != self._args["upto"]:
+            self.image.set_data(masked.T)
+        self._args = args
+        self._restyle()
+        return self.fig
+
+    def _restyle(self):
+        """The dashed line before ``upto`` (when inside the map) and the title."""
+        upto = self._args["upto"]
+        inside = upto is not None and self.t0 < int(upto) <= self.t0 + self.T - 1
+        restyle(self.upto_line, visible=inside)
+        if inside:
+            restyle(self.upto_line, xdata=[int(upto) - 0.5] * 2)
+        restyle(self.ax.title, text=self._args["title"] or "")
 
 
 def _curves(norms_by_lag, labels):

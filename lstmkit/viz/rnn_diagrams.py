@@ -51,7 +51,16 @@ from collections.abc import Mapping
 import numpy as np
 from matplotlib.patches import Rectangle
 
-from ._draw import BOOK_WIDTH, Diagram, as_step_set, check_magnitudes, new_figure, width_for
+from ._draw import (
+    BOOK_WIDTH,
+    Diagram,
+    as_step_set,
+    check_animate,
+    check_magnitudes,
+    new_figure,
+    restyle,
+    width_for,
+)
 from .colors import (
     BACKWARD,
     FORWARD,
@@ -63,11 +72,14 @@ from .colors import (
     OUTPUT,
     activation_color,
     delta_color,
+    text_color_for,
     tint,
 )
 
 __all__ = [
     "TASK_KINDS",
+    "UNFOLDED_UPDATES",
+    "UnfoldedRNN",
     "rnn_blackbox",
     "rnn_neurons",
     "rnn_unfolded",
@@ -255,6 +267,22 @@ def _unfolded_deltas(deltas, T):
     return check_magnitudes(deltas, T, "deltas"), None
 
 
+def _hidden_values(values, T):
+    """Per-step fill value (mean) and arrow magnitude (root mean square) of ``values``."""
+    if values is None:
+        return None, None
+    arr = np.asarray(values, dtype=float)
+    if arr.ndim not in (1, 2) or arr.shape[0] != T:
+        raise ValueError(f"values must have shape (T,) or (T, H) with T={T}, got shape {arr.shape}")
+    if arr.ndim == 1:
+        return arr, np.abs(arr)
+    return arr.mean(axis=1), np.sqrt((arr**2).mean(axis=1))
+
+
+#: The arguments of ``rnn_unfolded`` that ``UnfoldedRNN.update`` can change.
+UNFOLDED_UPDATES = ("deltas", "values", "highlight", "feeds", "vmax")
+
+
 def rnn_unfolded(
     T=4,
     *,
@@ -275,6 +303,7 @@ def rnn_unfolded(
     stands for both), :math:`\boldsymbol{o}^{(t)}`, :math:`\hat{\boldsymbol{y}}^{(t)}`
     and :math:`J^{(t)}`; the initial state :math:`\boldsymbol{h}^{(t_0-1)}` sits on
     the left.  Edges carry the shared parameters ``U``, ``W``, ``V``.
+    :class:`UnfoldedRNN` makes the same drawing and can change it afterwards.
 
     Parameters
     ----------
@@ -337,167 +366,316 @@ def rnn_unfolded(
     edges ``"edge:<U|W|V|f|L>:<t>"``, backward arrows
     ``"back:<kind>:<t>-><kind>:<t'>"``.
     """
-    if not isinstance(T, (int, np.integer)) or T < 1:
-        raise ValueError(f"T must be a positive int, got {T!r}")
-    dh, do = _unfolded_deltas(deltas, T)
-    hv = None
-    if values is not None:
-        arr = np.asarray(values, dtype=float)
-        if arr.ndim not in (1, 2) or arr.shape[0] != T:
-            raise ValueError(
-                f"values must have shape (T,) or (T, H) with T={T}, got shape {arr.shape}"
-            )
-        hv = arr if arr.ndim == 1 else arr.mean(axis=1)
-        hrms = np.abs(arr) if arr.ndim == 1 else np.sqrt((arr**2).mean(axis=1))
-    steps = np.arange(t0, t0 + T)
-    if feeds is not None and int(feeds) not in set(steps.tolist()):
-        raise ValueError(f"feeds must be a step label in {t0}..{t0 + T - 1}, got {feeds!r}")
-    marked = as_step_set(highlight, "highlight")
-    if backward is None:
-        backward = dh is not None or feeds is not None
+    return UnfoldedRNN(
+        T,
+        deltas=deltas,
+        values=values,
+        highlight=highlight,
+        feeds=feeds,
+        backward=backward,
+        show_loss=show_loss,
+        vmax=vmax,
+        t0=t0,
+        ax=ax,
+    ).fig
 
-    dx = 2.2
-    rows = {"x": 0.0, "h": 1.7, "o": 3.4, "yhat": 4.85, "J": 6.3}
-    top = rows["J"] if show_loss else rows["o"]
-    diag = Diagram(ax, xlim=(-0.75, T * dx + 0.8), ylim=(-0.7, top + 0.62))
-    r = 0.42
-    label_all = T <= 6
-    efs = diag.font(0.3)
 
-    for k, t in enumerate(steps):
-        if t in marked:
+class UnfoldedRNN:
+    r"""The drawing of :func:`rnn_unfolded`, kept so that it can change (for sliders).
+
+    ``UnfoldedRNN(**kwargs)`` draws exactly what ``rnn_unfolded(**kwargs)`` draws.
+    :meth:`update` then changes some of ``deltas``, ``values``, ``highlight``,
+    ``feeds`` and ``vmax`` and restyles the artists in place (colours, widths,
+    visibility), touching only those whose look changes: the figure afterwards looks
+    like a fresh ``rnn_unfolded`` with the new arguments. Every band, backward arrow
+    and the :math:`\boldsymbol{\delta}` label of ``feeds`` exist from the start, hidden
+    while not needed.
+
+    Parameters
+    ----------
+    T, deltas, values, highlight, feeds, backward, show_loss, vmax, t0, ax
+        As for :func:`rnn_unfolded`; ``T``, ``backward``, ``show_loss`` and ``t0``
+        fix the structure and cannot change.
+    animate : iterable of str, optional
+        The :meth:`update` arguments that will change from frame to frame. The
+        artists they restyle are marked animated, so that a slider redraws only those
+        (see ``lstmkit.viz.render``); the figure looks the same either way. The ``o``
+        nodes count for ``deltas`` only when the ``deltas`` given here have an ``"o"``
+        entry (a slider still shows later ``o`` deltas, only more slowly).
+
+    Attributes
+    ----------
+    fig : matplotlib.figure.Figure
+    nodes : dict of str to Node
+        The nodes by name (``"h:3"``, ``"J:1"``, ...), with their patch and texts.
+    bands : dict of int to matplotlib.patches.Rectangle
+        The highlight band of every step.
+    arrows : dict of str to matplotlib.patches.FancyArrowPatch
+        Forward and backward arrows by gid (``"edge:W:2"``, ``"back:h:3->h:2"``).
+    feeds_label : matplotlib.text.Text
+        The :math:`\boldsymbol{\delta}_{\boldsymbol{h}}^{(t)}` label of ``feeds``.
+
+    Examples
+    --------
+    >>> graph = UnfoldedRNN(T=4, deltas=[0.1, 0.2, 0.4, 0.8], animate=["highlight"])
+    >>> fig = graph.update(highlight=range(3, 5))
+    >>> [graph.bands[t].get_visible() for t in range(1, 5)]
+    [False, False, True, True]
+    """
+
+    DX = 2.2
+    ROWS = {"x": 0.0, "h": 1.7, "o": 3.4, "yhat": 4.85, "J": 6.3}
+    R = 0.42
+
+    def __init__(
+        self,
+        T=4,
+        *,
+        deltas=None,
+        values=None,
+        highlight=None,
+        feeds=None,
+        backward=None,
+        show_loss=True,
+        vmax=None,
+        t0=1,
+        ax=None,
+        animate=(),
+    ):
+        if not isinstance(T, (int, np.integer)) or T < 1:
+            raise ValueError(f"T must be a positive int, got {T!r}")
+        animate = check_animate(animate, UNFOLDED_UPDATES)
+        self.T, self.t0, self.show_loss, self.backward = int(T), int(t0), show_loss, backward
+        self.steps = list(range(self.t0, self.t0 + self.T))
+        self._args = dict.fromkeys(UNFOLDED_UPDATES)
+        self._draw(ax)
+        self.update(deltas=deltas, values=values, highlight=highlight, feeds=feeds, vmax=vmax)
+        with_o = isinstance(deltas, Mapping) and "o" in deltas
+        for artist in self._artists_changed_by(animate, with_o):
+            artist.set_animated(True)
+
+    # ----------------------------------------------------------------- drawing
+    def _draw(self, ax):
+        """Every artist the drawing may ever show, in neutral colours."""
+        dx, rows, r = self.DX, self.ROWS, self.R
+        top = rows["J"] if self.show_loss else rows["o"]
+        diag = Diagram(ax, xlim=(-0.75, self.T * dx + 0.8), ylim=(-0.7, top + 0.62))
+        self.diag, self.fig, self.nodes, self.arrows = diag, diag.fig, diag.nodes, {}
+        self.bands = {}
+        for k, t in enumerate(self.steps):
             band = Rectangle(
                 ((k + 1) * dx - 0.85, -0.62), 1.7, top + 1.16, fc=HIGHLIGHT_BG, ec="none", zorder=0
             )
             band.set_gid(f"highlight:{t}")
-            diag.add(band)
-
-    vmax_d = vmax
-    if dh is not None and vmax_d is None:
-        vmax_d = float(max(dh.max(), do.max() if do is not None else 0.0))
-    if dh is not None:
-        h_fill = delta_color(dh, vmax_d)
-    elif hv is not None:
-        h_fill = activation_color(hv)
-    else:
-        h_fill = [tint(HIDDEN, 0.45)] * T
-    o_fill = delta_color(do, vmax_d) if do is not None else [tint(OUTPUT, 0.45)] * T
-
-    diag.node(
-        f"hinit:{t0 - 1}",
-        (0.0, rows["h"]),
-        _lab(r"\boldsymbol{h}", t0 - 1),
-        r=r,
-        fc=tint(HIDDEN, 0.45),
-        ls="--",
-    )
-    for k, t in enumerate(steps):
-        x = (k + 1) * dx
-        diag.node(f"x:{t}", (x, rows["x"]), _lab(r"\boldsymbol{x}", t), r=r, fc=tint(INPUT, 0.3))
-        diag.node(f"h:{t}", (x, rows["h"]), _lab(r"\boldsymbol{h}", t), r=r, fc=h_fill[k])
-        diag.node(f"o:{t}", (x, rows["o"]), _lab(r"\boldsymbol{o}", t), r=r, fc=o_fill[k])
-        if show_loss:
-            diag.node(
-                f"yhat:{t}",
-                (x, rows["yhat"]),
-                _lab(r"\hat{\boldsymbol{y}}", t),
-                r=r,
-                fc=tint(OUTPUT, 0.7),
-            )
-            active = feeds is None or t >= feeds
-            diag.node(
-                f"J:{t}",
-                (x, rows["J"]),
-                _lab("J", t),
-                shape="round",
-                w=1.0,
-                h=0.72,
-                fc=tint(LOSS, 0.55) if active else "white",
-                ec=FORWARD if active else MUTED,
-                text_color="black" if active else "#999999",
-            )
-
-    # forward arrows
-    for k, t in enumerate(steps):
-        lab = label_all or k == 0
-        out_w = 1.2 if hv is None else float(width_for(hrms[k], 1.0, lo=0.5, hi=3.5))
-        prev = f"hinit:{t0 - 1}" if k == 0 else f"h:{t - 1}"
-        in_w = 1.2 if (hv is None or k == 0) else float(width_for(hrms[k - 1], 1.0, 0.5, 3.5))
-        diag.edge(
-            prev,
-            f"h:{t}",
-            gid=f"edge:W:{t}",
-            lw=in_w,
-            label=r"$\boldsymbol{W}$" if lab else None,
-            label_off=0.2,
-            label_t=0.5,
-            fontsize=efs,
-            label_color=FORWARD,
-        )
-        diag.edge(
-            f"x:{t}",
-            f"h:{t}",
-            gid=f"edge:U:{t}",
-            label=r"$\boldsymbol{U}$" if lab else None,
-            label_off=0.2,
-            fontsize=efs,
-        )
-        diag.edge(
-            f"h:{t}",
-            f"o:{t}",
-            gid=f"edge:V:{t}",
-            lw=out_w,
-            label=r"$\boldsymbol{V}$" if lab else None,
-            label_off=0.2,
-            fontsize=efs,
-        )
-        if show_loss:
-            diag.edge(
-                f"o:{t}",
-                f"yhat:{t}",
-                gid=f"edge:f:{t}",
-                label="$f$" if lab else None,
-                label_off=0.2,
-                fontsize=efs,
-            )
-            diag.edge(f"yhat:{t}", f"J:{t}", gid=f"edge:L:{t}")
-
-    # backward arrows
-    if backward:
-        dw = width_for(dh, vmax_d) if dh is not None else np.full(T, 1.6)
-        dow = width_for(do, vmax_d) if do is not None else np.full(T, 1.6)
-        for k, t in enumerate(steps):
-            colour = BACKWARD if feeds is None or t >= feeds else MUTED
-            arrows = [(f"o:{t}", f"h:{t}", float(dow[k]))]
-            if show_loss:
-                arrows += [(f"J:{t}", f"yhat:{t}", 1.6), (f"yhat:{t}", f"o:{t}", 1.6)]
-            if k + 1 < T:
-                arrows.append((f"h:{t + 1}", f"h:{t}", float(dw[k + 1])))
-            for tail, head, width in arrows:
-                diag.edge(
-                    tail,
-                    head,
-                    gid=f"back:{tail}->{head}",
-                    color=colour,
-                    offset=-0.22,
-                    lw=width,
-                    zorder=2.5,
-                )
-    if feeds is not None:
-        k = int(feeds) - t0
-        node = diag.nodes[f"h:{feeds}"]
-        node.patch.set_edgecolor(BACKWARD)
-        node.patch.set_linewidth(diag.lw(3.0))
-        diag.text(
-            (node.x + 0.5, node.y + 0.55),
-            rf"$\boldsymbol{{\delta}}_{{\boldsymbol{{h}}}}^{{({feeds})}}$",
+            self.bands[t] = diag.add(band)
+        hinit = f"hinit:{self.t0 - 1}"
+        hinit_label = _lab(r"\boldsymbol{h}", self.t0 - 1)
+        diag.node(hinit, (0.0, rows["h"]), hinit_label, r=r, fc=tint(HIDDEN, 0.45), ls="--")
+        kinds = [("x", r"\boldsymbol{x}"), ("h", r"\boldsymbol{h}"), ("o", r"\boldsymbol{o}")]
+        if self.show_loss:
+            kinds.append(("yhat", r"\hat{\boldsymbol{y}}"))
+        for k, t in enumerate(self.steps):
+            for kind, symbol in kinds:
+                fill = tint(INPUT, 0.3) if kind == "x" else tint(OUTPUT, 0.7)
+                diag.node(f"{kind}:{t}", ((k + 1) * dx, rows[kind]), _lab(symbol, t), r=r, fc=fill)
+            if self.show_loss:
+                xy, label = ((k + 1) * dx, rows["J"]), _lab("J", t)
+                diag.node(f"J:{t}", xy, label, shape="round", w=1.0, h=0.72, fc=tint(LOSS, 0.55))
+        self._draw_forward(hinit)
+        self._draw_backward()
+        self.feeds_label = diag.text(
+            (0, 0),
+            "",
             color=BACKWARD,
             ha="left",
             va="bottom",
             fontsize=diag.font(0.3),
+            gid="text:feeds",
+        )
+
+    def _draw_forward(self, hinit):
+        """The forward arrows with their labels (``W``, ``U``, ``V``, ``f`` on the first
+        step only when ``T > 6``)."""
+        efs = self.diag.font(0.3)
+        for k, t in enumerate(self.steps):
+            lab = self.T <= 6 or k == 0
+            edges = [
+                ("W", hinit if k == 0 else f"h:{t - 1}", f"h:{t}", r"$\boldsymbol{W}$"),
+                ("U", f"x:{t}", f"h:{t}", r"$\boldsymbol{U}$"),
+                ("V", f"h:{t}", f"o:{t}", r"$\boldsymbol{V}$"),
+            ]
+            if self.show_loss:
+                edges += [("f", f"o:{t}", f"yhat:{t}", "$f$"), ("L", f"yhat:{t}", f"J:{t}", None)]
+            for param, tail, head, label in edges:
+                gid = f"edge:{param}:{t}"
+                self.arrows[gid] = self.diag.edge(
+                    tail,
+                    head,
+                    gid=gid,
+                    label=label if lab else None,
+                    label_off=0.2,
+                    fontsize=efs,
+                    label_color=FORWARD,
+                )
+
+    def _back_pairs(self, k, t):
+        """The backward arrows of step ``t`` as (tail, head) node names."""
+        pairs = [(f"o:{t}", f"h:{t}")]
+        if self.show_loss:
+            pairs += [(f"J:{t}", f"yhat:{t}"), (f"yhat:{t}", f"o:{t}")]
+        if k + 1 < self.T:
+            pairs.append((f"h:{t + 1}", f"h:{t}"))
+        return pairs
+
+    def _draw_backward(self):
+        for k, t in enumerate(self.steps):
+            for tail, head in self._back_pairs(k, t):
+                gid = f"back:{tail}->{head}"
+                self.arrows[gid] = self.diag.edge(
+                    tail, head, gid=gid, color=BACKWARD, offset=-0.22, lw=1.6, zorder=2.5
+                )
+
+    # ----------------------------------------------------------------- changing
+    def update(self, **changes):
+        """Change some of ``deltas``, ``values``, ``highlight``, ``feeds``, ``vmax``.
+
+        The arguments mean what they mean for :func:`rnn_unfolded`; the others keep
+        their values. Returns the figure.
+
+        Raises
+        ------
+        TypeError
+            For an argument that cannot change (``T``, ``show_loss``, ...).
+        ValueError
+            As :func:`rnn_unfolded` for values of the wrong shape; the drawing is
+            then left as it was.
+        """
+        unknown = sorted(set(changes) - set(UNFOLDED_UPDATES))
+        if unknown:
+            raise TypeError(
+                f"UnfoldedRNN.update() changes only {', '.join(UNFOLDED_UPDATES)}; got "
+                f"{', '.join(unknown)} (make a new UnfoldedRNN to change the structure)"
+            )
+        args = {**self._args, **changes}
+        dh, do = _unfolded_deltas(args["deltas"], self.T)
+        hv, hrms = _hidden_values(args["values"], self.T)
+        feeds = args["feeds"]
+        if feeds is not None and int(feeds) not in self.steps:
+            raise ValueError(
+                f"feeds must be a step label in {self.t0}..{self.steps[-1]}, got {feeds!r}"
+            )
+        marked = as_step_set(args["highlight"], "highlight")
+        self._args = args
+        vmax = args["vmax"]
+        if dh is not None and vmax is None:
+            vmax = float(max(dh.max(), do.max() if do is not None else 0.0))
+        for t, band in self.bands.items():
+            restyle(band, visible=t in marked)
+        self._restyle_nodes(dh, do, hv, vmax, feeds)
+        self._restyle_forward(hrms)
+        shown = dh is not None or feeds is not None if self.backward is None else self.backward
+        self._restyle_backward(dh, do, vmax, feeds, shown)
+        self._restyle_feeds_label(feeds)
+        return self.fig
+
+    def _restyle_node(self, name, fc, ec=FORWARD, lw=1.2, text_color=None):
+        node = self.nodes[name]
+        restyle(node.patch, facecolor=fc, edgecolor=ec, linewidth=self.diag.lw(lw))
+        for text in node.texts:
+            restyle(text, color=text_color or text_color_for(fc))
+
+    def _restyle_nodes(self, dh, do, hv, vmax, feeds):
+        """Fills of ``h`` and ``o`` (deltas or values), the ring of ``feeds``, the losses."""
+        if dh is not None:
+            h_fill = delta_color(dh, vmax)
+        elif hv is not None:
+            h_fill = activation_color(hv)
+        else:
+            h_fill = [tint(HIDDEN, 0.45)] * self.T
+        o_fill = delta_color(do, vmax) if do is not None else [tint(OUTPUT, 0.45)] * self.T
+        for k, t in enumerate(self.steps):
+            ring = feeds is not None and t == int(feeds)
+            self._restyle_node(
+                f"h:{t}", h_fill[k], ec=BACKWARD if ring else FORWARD, lw=3.0 if ring else 1.2
+            )
+            self._restyle_node(f"o:{t}", o_fill[k])
+            if self.show_loss:
+                active = feeds is None or t >= int(feeds)
+                self._restyle_node(
+                    f"J:{t}",
+                    tint(LOSS, 0.55) if active else "white",
+                    ec=FORWARD if active else MUTED,
+                    text_color="black" if active else "#999999",
+                )
+
+    def _restyle_forward(self, hrms):
+        """Arrows into and out of ``h`` as wide as the root mean square of the values."""
+        for k, t in enumerate(self.steps):
+            out_w = 1.2 if hrms is None else float(width_for(hrms[k], 1.0, lo=0.5, hi=3.5))
+            in_w = 1.2 if hrms is None or k == 0 else float(width_for(hrms[k - 1], 1.0, 0.5, 3.5))
+            self.diag.set_edge_width(self.arrows[f"edge:W:{t}"], in_w)
+            self.diag.set_edge_width(self.arrows[f"edge:V:{t}"], out_w)
+
+    def _restyle_backward(self, dh, do, vmax, feeds, shown):
+        """Backward arrows: shown or not, muted before ``feeds``, as wide as their deltas."""
+        dw = width_for(dh, vmax) if dh is not None else np.full(self.T, 1.6)
+        dow = width_for(do, vmax) if do is not None else np.full(self.T, 1.6)
+        for k, t in enumerate(self.steps):
+            colour = BACKWARD if feeds is None or t >= int(feeds) else MUTED
+            for tail, head in self._back_pairs(k, t):
+                arrow = self.arrows[f"back:{tail}->{head}"]
+                kind = tail.split(":")[0]  # o(t) -> h(t): delta o; h(t+1) -> h(t): delta h
+                width = dow[k] if kind == "o" else dw[k + 1] if kind == "h" else 1.6
+                restyle(arrow, visible=bool(shown), edgecolor=colour, facecolor=colour)
+                self.diag.set_edge_width(arrow, float(width))
+
+    def _restyle_feeds_label(self, feeds):
+        """The :math:`\\boldsymbol{\\delta}_{\\boldsymbol{h}}^{(t)}` label beside ``h(feeds)``."""
+        if feeds is None:
+            restyle(self.feeds_label, visible=False)
+            return
+        node = self.nodes[f"h:{feeds}"]
+        restyle(
+            self.feeds_label,
+            visible=True,
+            text=rf"$\boldsymbol{{\delta}}_{{\boldsymbol{{h}}}}^{{({feeds})}}$",
+            position=(node.x + 0.5, node.y + 0.55),
             gid=f"text:feeds:{feeds}",
         )
-    return diag.fig
+
+    def _artists_changed_by(self, names, with_o):
+        """The artists whose look the :meth:`update` arguments ``names`` set.
+
+        Backward arrows appear or vanish only when ``deltas`` and ``feeds`` both become
+        None or stop being None, and the ``o`` nodes change with ``deltas`` only when
+        they have an ``"o"`` entry (``with_o``); a slider redraws its static layers for
+        such a rarer change.
+        """
+
+        def node_artists(kind, texts=True):
+            nodes = [self.nodes[f"{kind}:{t}"] for t in self.steps if f"{kind}:{t}" in self.nodes]
+            return [a for n in nodes for a in ([n.patch, *n.texts] if texts else [n.patch])]
+
+        def arrows(*prefixes):
+            return [a for gid, a in self.arrows.items() if gid.startswith(prefixes)]
+
+        deltas = node_artists("h") + arrows("back:h:")
+        if with_o:
+            deltas += node_artists("o") + arrows("back:o:")
+        changed = {
+            "deltas": deltas,
+            "vmax": deltas,
+            "values": node_artists("h") + arrows("edge:W:", "edge:V:"),
+            "highlight": list(self.bands.values()),
+            "feeds": [
+                *node_artists("h", texts=False),
+                *node_artists("J"),
+                *arrows("back:"),
+                self.feeds_label,
+            ],
+        }
+        found = [artist for name in names for artist in changed[name]]
+        return list({id(a): a for a in found}.values())
 
 
 # --------------------------------------------------------------------------- black box

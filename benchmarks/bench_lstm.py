@@ -31,10 +31,12 @@ def key(dtype, size):
 
 
 def gemm_shapes(T, B, D, H):
-    """The matrix products of lstmkit's forward + backward, as (rows, inner, cols) each.
+    """The matrix products of an LSTM's forward + backward, as (rows, inner, cols) each.
 
-    Input projection x W^T; T recurrent products y(t-1) R^T forward and T products
-    dbars(t+1) R backward; the gradients dW = dbars^T x and dR = dbars^T y_prev.
+    W x(t) and R y(t-1) for every step forward (lstmkit does both, and the bias, in one
+    product per step: [W R b] [x(t); y(t-1); 1]), R^T d(t+1) for every step backward,
+    and the gradients dW = sum_t d(t) x(t)^T and dR = sum_t d(t) y(t-1)^T (lstmkit: one
+    product, with db). Without the bias column, which adds under 1 % to the FLOPs.
     """
     N, G = T * B, 4 * H
     return {
@@ -115,31 +117,30 @@ def profile(np, lk, params, x, G, repeat):
     """
     T, B, D = x.shape
     H = params["R_z"].shape[0]
-    W = np.concatenate([params[f"W_{g}"] for g in "zifo"])
-    R = np.concatenate([params[f"R_{g}"] for g in "zifo"])
+    WRb = lk.lstm._stack_all(params)  # [W R b], (4H, D + H + 1)
+    R_T = WRb[:, D : D + H].T
     cache = lk.lstm.forward(params, x)
     _, deltas = lk.lstm.backward(params, cache, G)
-    # the shapes lstmkit multiplies in: columns (4H, B) per step, rows (T*B, .) for dW, dR
-    bars, y_cols = np.empty((T, 4 * H, B), x.dtype), np.zeros((H, B), x.dtype)
-    Ry, d, dy = np.empty((4 * H, B), x.dtype), np.ones((4 * H, B), x.dtype), y_cols.copy()
+    # lstmkit's shapes: [W R b] [x(t); y(t-1); 1] and R^T d(t+1) per step, on (., B)
+    # columns, then one product of the (T*B, 4H) deltas with the (T*B, D+H+1) inputs
+    inputs = np.ones((T, B, D + H + 1), x.dtype)
+    acts, d, dy = (np.ones(shape, x.dtype) for shape in ((4 * H, B), (4 * H, B), (H, B)))
     dg = np.ones((T * B, 4 * H), x.dtype)
-    RT, x2, y_prev = R.T, x.reshape(T * B, D), cache.y_prev.reshape(T * B, H)
 
     def step_products_forward():
-        for _ in range(T):
-            np.matmul(R, y_cols, out=Ry)
+        for t in range(T):
+            np.matmul(WRb, inputs[t].T, out=acts)
 
     def step_products_backward():
         for _ in range(T):
-            np.matmul(RT, d, out=dy)
+            np.matmul(R_T, d, out=dy)
 
     parts = {
         "forward, total": lambda: lk.lstm.forward(params, x, out=cache),
         "backward, total": lambda: lk.lstm.backward(params, cache, G, out=deltas),
-        "forward: input projection": lambda: np.matmul(W, x.transpose(0, 2, 1), out=bars),
-        "forward: T step products": step_products_forward,
-        "backward: T step products": step_products_backward,
-        "backward: dW and dR": lambda: (dg.T @ x2, dg.T @ y_prev),
+        "forward: T step products [W R b] [x; y; 1]": step_products_forward,
+        "backward: T step products R^T d": step_products_backward,
+        "backward: [dW dR db], one product": lambda: dg.T @ inputs.reshape(T * B, -1),
     }
     times = {name: C.median_time(fn, repeat=repeat, warmup=2) for name, fn in parts.items()}
     faults = resource.getrusage(resource.RUSAGE_SELF).ru_minflt
@@ -474,9 +475,9 @@ def main(argv=None):
         f"- Threads: `torch.set_num_threads({threads})`, equal to numpy's BLAS threads.",
         "- Ratios are the median of the per-round ratios, with the range over the rounds in "
         "parentheses; times are medians over the rounds.",
-        "- GEMM floor: the FLOPs of lstmkit's products (input projection, T recurrent "
-        "products forward, T backward, dW and dR) done as five large products of the "
-        "equivalent shapes (T*B rows each); `lstmkit / floor` is lstmkit's whole "
+        "- GEMM floor: the FLOPs of the LSTM's products (W x(t) and R y(t-1) for every "
+        "step, R^T d(t+1) for every step backward, dW and dR) done as five large products "
+        "of the equivalent shapes (T*B rows each); `lstmkit / floor` is lstmkit's whole "
         "forward + backward time over it.",
         "- PyTorch w/o oneDNN: the same PyTorch run with `torch.backends.mkldnn.flags("
         "enabled=False)` (float32 only; float64 never takes the oneDNN path).",

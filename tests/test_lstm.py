@@ -416,3 +416,15 @@ def test_pre_activations_match_the_equations(peepholes):
     np.testing.assert_array_equal(cache.z, np.tanh(cache.z_bar))
     for g in ("i", "f", "o"):
         np.testing.assert_array_equal(getattr(cache, g), lstm.sigmoid(getattr(cache, f"{g}_bar")))
+
+
+def test_out_can_continue_from_its_own_last_state():
+    """Carrying the state on (truncated BPTT) while computing in the same memory."""
+    params, x, y0, c0, _ = make_problem(T=8)
+    full = lstm.forward(params, x, y0, c0)
+    expected_y, expected_c = full.y[4:].copy(), full.c[4:].copy()
+    first = lstm.forward(params, x[:4], y0, c0)
+    second = lstm.forward(params, x[4:], first.y[-1], first.c[-1], out=first)
+    assert np.shares_memory(second.y, first.y)
+    np.testing.assert_allclose(second.y, expected_y, rtol=1e-14, atol=1e-15)
+    np.testing.assert_allclose(second.c, expected_c, rtol=1e-14, atol=1e-15)

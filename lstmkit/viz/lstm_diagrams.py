@@ -310,30 +310,15 @@ def lstm_circuit(*, peepholes=True, values=None, deltas=None, unit=0, vmax=None,
             diag.path_arrow(
                 pts, gid=f"peephole:{g}", color=PEEPHOLE, lw=pw, ls=(0, (3, 2)), zorder=2.6
             )
-        diag.text(
-            (6.65, 4.5),
-            r"$\boldsymbol{p}_o$",
-            color=PEEPHOLE,
-            ha="left",
-            fontsize=small,
-            gid="text:p_o",
-        )
-        diag.text(
-            (1.55, 4.5),
-            r"$\boldsymbol{p}_i$",
-            color=PEEPHOLE,
-            ha="left",
-            fontsize=small,
-            gid="text:p_i",
-        )
-        diag.text(
-            (2.15, 2.85),
-            r"$\boldsymbol{p}_f$",
-            color=PEEPHOLE,
-            ha="left",
-            fontsize=small,
-            gid="text:p_f",
-        )
+        for g, xy in (("o", (6.65, 4.5)), ("i", (1.55, 4.5)), ("f", (2.15, 2.85))):
+            diag.text(
+                xy,
+                rf"$\boldsymbol{{p}}_{g}$",
+                color=PEEPHOLE,
+                ha="left",
+                fontsize=small,
+                gid=f"text:p_{g}",
+            )
     return diag.fig
 
 

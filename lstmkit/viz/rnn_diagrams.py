@@ -199,26 +199,21 @@ def rnn_neurons(n_in=3, n_hidden=4, n_out=2, *, activations=None, weights=None, 
             return 1.0
         return float(width_for(flows[key][i, j], fmax, lo=0.3, hi=3.0))
 
-    for j in range(n_in):
-        for k in range(n_hidden):
-            diag.edge(
-                f"x:{j + 1}",
-                f"h:{k + 1}",
-                gid=f"edge:U:x:{j + 1}->h:{k + 1}",
-                lw=width("U", k, j),
-                color=FORWARD,
-                alpha=0.8,
-            )
-    for j in range(n_hidden):
-        for k in range(n_out):
-            diag.edge(
-                f"h:{j + 1}",
-                f"o:{k + 1}",
-                gid=f"edge:V:h:{j + 1}->o:{k + 1}",
-                lw=width("V", k, j),
-                color=FORWARD,
-                alpha=0.8,
-            )
+    # the layer-to-layer weights: U from x to h, V from h to o
+    for key, src, dst, n_src, n_dst in (
+        ("U", "x", "h", n_in, n_hidden),
+        ("V", "h", "o", n_hidden, n_out),
+    ):
+        for j in range(n_src):
+            for k in range(n_dst):
+                diag.edge(
+                    f"{src}:{j + 1}",
+                    f"{dst}:{k + 1}",
+                    gid=f"edge:{key}:{src}:{j + 1}->{dst}:{k + 1}",
+                    lw=width(key, k, j),
+                    color=FORWARD,
+                    alpha=0.8,
+                )
     for j in range(n_hidden):
         for k in range(n_hidden):
             gid = f"edge:W:h:{j + 1}->h:{k + 1}"

@@ -601,3 +601,38 @@ def test_the_update_of_an_object_updates_its_description():
     assert "deltas" in graph.alt and "Backward arrows" in graph.alt
     graph.update(deltas=None, values=np.zeros(3))
     assert "coloured by their values" in graph.alt
+
+
+# ----------------------------------------------------------------------------- text size
+#: The book shows a figure at 100 dpi, at most 676 CSS px wide (its column at a 1280 px
+#: window); its text must be at least as large as the 14 px of the code font.
+COLUMN_PX, CODE_FONT_PX = 676, 14.0
+OWN = [n for n in DIAGRAMS if n.startswith(("rnn_", "task_", "delta_", "norm_"))]
+
+
+def shown_texts(fig):
+    """(size in CSS px as the book shows it, text, gid) of the visible texts of ``fig``."""
+    FigureCanvasAgg(fig).draw()
+    texts = list(fig.texts) + [t for legend in fig.legends for t in legend.texts]
+    for ax in fig.axes:
+        texts += [*ax.texts, ax.title]
+        if ax.get_legend():
+            texts += ax.get_legend().texts
+        if ax.axison:
+            texts += [ax.xaxis.label, ax.yaxis.label]
+            texts += [t for t in ax.get_xticklabels() + ax.get_yticklabels()]
+    scale = min(1.0, COLUMN_PX / (fig.get_size_inches()[0] * 100)) * 100 / 72
+    return [
+        (t.get_fontsize() * scale, t.get_text(), t.get_gid() or "")
+        for t in texts
+        if t.get_visible() and t.get_text().strip()
+    ]
+
+
+@pytest.mark.parametrize("name", OWN)
+def test_text_is_as_large_as_the_code_font(name):
+    sizes = shown_texts(DIAGRAMS[name]())
+    main = [s for s in sizes if not s[2].startswith("sup:")]
+    assert min(main)[0] >= CODE_FONT_PX, min(main)
+    # superscripts such as the (3) of h^(3) are 0.7 of their base, as in the book's maths
+    assert all(s[0] >= 0.7 * CODE_FONT_PX for s in sizes), min(sizes)

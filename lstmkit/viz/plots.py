@@ -11,7 +11,7 @@ import numpy as np
 from matplotlib.colors import Normalize
 from matplotlib.ticker import MaxNLocator
 
-from ._draw import check_animate, check_updates, described, new_figure, restyle
+from ._draw import TEXT_PT, check_animate, check_updates, described, new_figure, restyle
 from .colors import ACTIVATION_CMAP, BACKWARD, CURVE_COLORS, DELTA_CMAP, MASK_COLOR
 
 __all__ = ["HEATMAP_UPDATES", "DeltaHeatmap", "delta_heatmap", "norm_vs_lag"]
@@ -23,9 +23,16 @@ def _axes(ax, size, right=0.25):
         w, h = size
         fig = new_figure(w, h)
         ax = fig.add_subplot()
-        fig.subplots_adjust(left=0.85 / w, right=1 - right / w, bottom=0.6 / h, top=1 - 0.35 / h)
+        fig.subplots_adjust(left=1.0 / w, right=1 - right / w, bottom=0.65 / h, top=1 - 0.35 / h)
         return fig, ax
     return ax.figure, ax
+
+
+def _text_sizes(ax):
+    """Tick labels a point below, axis labels and title at the book's text size."""
+    ax.tick_params(labelsize=TEXT_PT - 1)
+    for text in (ax.xaxis.label, ax.yaxis.label, ax.title):
+        text.set_fontsize(TEXT_PT)
 
 
 def delta_heatmap(deltas, **kwargs):
@@ -157,13 +164,15 @@ class DeltaHeatmap:
         ax.set_yticks(units[:: max(1, int(np.ceil(H / 8)))])
         ax.set_xlabel("time step $t$")
         ax.set_ylabel(ylabel)
+        _text_sizes(ax)
         self.upto_line = ax.axvline(t0 - 0.5, color=BACKWARD, lw=1.5, ls="--", visible=False)
         self.upto_line.set_gid("upto")
         self._args = {"upto": upto, "title": title}
         self._restyle()
         if colorbar:
             cb = self.fig.colorbar(self.image, ax=ax, pad=0.02, fraction=0.05)
-            cb.set_label(r"$\delta$" if signed else r"$|\delta|$")
+            cb.set_label(r"$\delta$" if signed else r"$|\delta|$", fontsize=TEXT_PT)
+            cb.ax.tick_params(labelsize=TEXT_PT - 1)
         changed_by = {"upto": [self.image, self.upto_line], "title": [ax.title]}
         for name in animate:
             for artist in changed_by[name]:
@@ -347,8 +356,9 @@ def norm_vs_lag(
     plot.grid(True, which="major", lw=0.5, color="#DDDDDD")
     if title:
         plot.set_title(title)
+    _text_sizes(plot)
     if labels is not None or reference is not None:
-        plot.legend(frameon=False, fontsize=9)
+        plot.legend(frameon=False, fontsize=TEXT_PT - 1)
     alt = f"Gradient norm against the lag {lags[0]:g} to {lags[-1]:g} on a log scale"
     alt += f", one curve each for: {', '.join(labels)}." if labels else "."
     if reference is not None:

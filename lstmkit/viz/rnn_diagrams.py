@@ -15,6 +15,7 @@ from matplotlib.patches import Rectangle
 
 from ._draw import (
     BOOK_WIDTH,
+    TEXT_PT,
     Diagram,
     as_step_set,
     check_animate,
@@ -134,7 +135,7 @@ def rnn_neurons(n_in=3, n_hidden=4, n_out=2, *, activations=None, weights=None, 
     counts = {"x": n_in, "h": n_hidden, "o": n_out}
     half = max((counts[k] - 1) * gaps[k] / 2 for k in counts)
     ys = {"x": 0.0, "h": 2.9, "o": 5.6}
-    diag = Diagram(ax, xlim=(-half - 2.3, half + 1.9), ylim=(-0.75, 6.35))
+    diag = Diagram(ax, xlim=(-half - 2.3, half + 1.9), ylim=(-0.75, 6.35), text_pt=TEXT_PT)
     r = 0.34
     fills = {"x": tint(INPUT, 0.3), "h": tint(HIDDEN, 0.45), "o": tint(OUTPUT, 0.45)}
     sym = {"x": "x", "h": "h", "o": "o"}
@@ -355,7 +356,8 @@ class UnfoldedRNN:
 
     DX = 2.2
     ROWS = {"x": 0.0, "h": 1.7, "o": 3.4, "yhat": 4.85, "J": 6.3}
-    R = 0.42
+    R = 0.48
+    TEXT, EDGE_TEXT = 0.45, 0.42  # heights of node and edge labels in data units
 
     def __init__(
         self,
@@ -389,7 +391,10 @@ class UnfoldedRNN:
         """Every artist the drawing may ever show, in neutral colours."""
         dx, rows, r = self.DX, self.ROWS, self.R
         top = rows["J"] if self.show_loss else rows["o"]
-        diag = Diagram(ax, xlim=(-0.75, self.T * dx + 0.8), ylim=(-0.7, top + 0.62))
+        diag = Diagram(
+            ax, xlim=(-0.75, self.T * dx + 0.8), ylim=(-0.7, top + 0.62), text_pt=TEXT_PT
+        )
+        fs = diag.font(self.TEXT)
         self.diag, self.fig, self.nodes, self.arrows = diag, diag.fig, diag.nodes, {}
         self.bands = {}
         for k, t in enumerate(self.steps):
@@ -400,17 +405,20 @@ class UnfoldedRNN:
             self.bands[t] = diag.add(band)
         hinit = f"hinit:{self.t0 - 1}"
         hinit_label = _lab(r"\boldsymbol{h}", self.t0 - 1)
-        diag.node(hinit, (0.0, rows["h"]), hinit_label, r=r, fc=tint(HIDDEN, 0.45), ls="--")
+        hinit_fill = tint(HIDDEN, 0.45)
+        diag.node(hinit, (0.0, rows["h"]), hinit_label, r=r, fc=hinit_fill, ls="--", fontsize=fs)
         kinds = [("x", r"\boldsymbol{x}"), ("h", r"\boldsymbol{h}"), ("o", r"\boldsymbol{o}")]
         if self.show_loss:
             kinds.append(("yhat", r"\hat{\boldsymbol{y}}"))
         for k, t in enumerate(self.steps):
             for kind, symbol in kinds:
                 fill = tint(INPUT, 0.3) if kind == "x" else tint(OUTPUT, 0.7)
-                diag.node(f"{kind}:{t}", ((k + 1) * dx, rows[kind]), _lab(symbol, t), r=r, fc=fill)
+                xy = ((k + 1) * dx, rows[kind])
+                diag.node(f"{kind}:{t}", xy, _lab(symbol, t), r=r, fc=fill, fontsize=fs)
             if self.show_loss:
                 xy, label = ((k + 1) * dx, rows["J"]), _lab("J", t)
-                diag.node(f"J:{t}", xy, label, shape="round", w=1.0, h=0.72, fc=tint(LOSS, 0.55))
+                fill = tint(LOSS, 0.55)
+                diag.node(f"J:{t}", xy, label, shape="round", w=1.0, h=0.72, fc=fill, fontsize=fs)
         self._draw_forward(hinit)
         self._draw_backward()
         self.feeds_label = diag.text(
@@ -419,14 +427,14 @@ class UnfoldedRNN:
             color=BACKWARD,
             ha="left",
             va="bottom",
-            fontsize=diag.font(0.3),
+            fontsize=diag.font(self.EDGE_TEXT),
             gid="text:feeds",
         )
 
     def _draw_forward(self, hinit):
         """The forward arrows with their labels (``W``, ``U``, ``V``, ``f`` on the first
         step only when ``T > 6``)."""
-        efs = self.diag.font(0.3)
+        efs = self.diag.font(self.EDGE_TEXT)
         for k, t in enumerate(self.steps):
             lab = self.T <= 6 or k == 0
             edges = [
@@ -644,7 +652,7 @@ def rnn_blackbox(*, ax=None):
     ax : matplotlib.axes.Axes, optional
         Draw here instead of a new figure (3.2 inches wide).
     """
-    diag = Diagram(ax, xlim=(-1.6, 2.7), ylim=(-0.6, 4.2), width=3.2)
+    diag = Diagram(ax, xlim=(-1.6, 2.7), ylim=(-0.6, 4.2), width=3.2, text_pt=TEXT_PT)
     fs = diag.font(0.36)
     diag.node("x", (0, 0), r"$\boldsymbol{x}^{(t)}$", r=0.45, fc=tint(INPUT, 0.3), fontsize=fs)
     diag.node(
@@ -684,7 +692,7 @@ TASK_KINDS = {
     "one-to-many": ("one-to-many", "e.g. image captioning"),
     "many-to-one": ("many-to-one", "e.g. sentiment of a text"),
     "many-to-many": ("many-to-many (aligned)", "e.g. tagging every word"),
-    "seq2seq": ("encoder–decoder (seq2seq)", "e.g. translation"),
+    "seq2seq": ("encoder–decoder", "seq2seq, e.g. translation"),
     "bidirectional": ("bidirectional", "e.g. filling gaps in a text"),
 }
 
@@ -816,19 +824,19 @@ def task_type(kind, *, ax=None, title=True):
             diag.text(
                 (x, y),
                 txt,
-                fontsize=diag.font(0.3, lo=6.5, hi=9),
+                fontsize=TEXT_PT - 1,
                 color="#555555",
                 gid=f"text:{txt}",
             )
         diag.ax.plot([xm, xm], [y_in - 0.3, y_out + 0.3], ls=":", lw=0.8, color="#888888", zorder=0)
     if title:
         name, example = TASK_KINDS[key]
-        diag.ax.set_title(name, fontsize=10, pad=3)
+        diag.ax.set_title(name, fontsize=TEXT_PT, pad=3)
         diag.text(
             ((_TASK_XLIM[0] + _TASK_XLIM[1]) / 2, ylim[0] + 0.25),
             example,
             va="center",
-            fontsize=8,
+            fontsize=TEXT_PT - 1,
             color="#444444",
             gid="text:example",
         )
@@ -873,7 +881,7 @@ def task_types(*, fig=None):
         loc="lower center",
         ncol=4,
         frameon=False,
-        fontsize=8.5,
+        fontsize=TEXT_PT - 1,
         handlelength=1.2,
         bbox_to_anchor=(0.5, 0.0),
     )

@@ -337,57 +337,30 @@ class Diagram:
         ``"tanh"``.
         """
         x, y = float(xy[0]), float(xy[1])
+        style = dict(fc=fc, ec=ec, lw=lw, zorder=zorder)
+        if kind == "sigma":
+            return self.node(name, (x, y), r"$\sigma$", r=r, fontsize=self.font(1.1 * r), **style)
+        if kind == "tanh":
+            size = dict(w=3.2 * r, h=1.8 * r, fontsize=self.font(0.75 * r, lo=5.5))
+            return self.node(name, (x, y), "tanh", shape="round", **size, **style)
+        if kind not in ("odot", "plus"):
+            raise ValueError(
+                f"unknown operator kind {kind!r}; expected 'odot', 'plus', 'sigma', 'tanh'"
+            )
+        nd = self.node(name, (x, y), r=r, **style)
         if kind == "odot":
-            nd = self.node(name, (x, y), shape="circle", r=r, fc=fc, ec=ec, lw=lw, zorder=zorder)
-            dot = Circle((x, y), r * 0.28, fc=ec, ec="none", zorder=zorder + 0.5)
-            dot.set_gid(f"opmark:{name}")
-            self.add(dot)
-            nd.extra.append(dot)
-            return nd
-        if kind == "plus":
-            nd = self.node(name, (x, y), shape="circle", r=r, fc=fc, ec=ec, lw=lw, zorder=zorder)
+            mark = Circle((x, y), r * 0.28, fc=ec, ec="none", zorder=zorder + 0.5)
+        else:
             s = r * 0.6
-            path = Path(
-                [(x - s, y), (x + s, y), (x, y - s), (x, y + s)],
-                [Path.MOVETO, Path.LINETO, Path.MOVETO, Path.LINETO],
+            cross = Path(
+                [(x - s, y), (x + s, y), (x, y - s), (x, y + s)], [Path.MOVETO, Path.LINETO] * 2
             )
             mark = FancyArrowPatch(
-                path=path, arrowstyle="-", lw=self.lw(lw * 1.2), color=ec, zorder=zorder + 0.5
+                path=cross, arrowstyle="-", lw=self.lw(lw * 1.2), color=ec, zorder=zorder + 0.5
             )
-            mark.set_gid(f"opmark:{name}")
-            self.add(mark)
-            nd.extra.append(mark)
-            return nd
-        if kind == "sigma":
-            return self.node(
-                name,
-                (x, y),
-                r"$\sigma$",
-                shape="circle",
-                r=r,
-                fc=fc,
-                ec=ec,
-                lw=lw,
-                zorder=zorder,
-                fontsize=self.font(1.1 * r),
-            )
-        if kind == "tanh":
-            return self.node(
-                name,
-                (x, y),
-                "tanh",
-                shape="round",
-                w=3.2 * r,
-                h=1.8 * r,
-                fc=fc,
-                ec=ec,
-                lw=lw,
-                zorder=zorder,
-                fontsize=self.font(0.75 * r, lo=5.5),
-            )
-        raise ValueError(
-            f"unknown operator kind {kind!r}; expected 'odot', 'plus', 'sigma', 'tanh'"
-        )
+        mark.set_gid(f"opmark:{name}")
+        nd.extra.append(self.add(mark))
+        return nd
 
     # ------------------------------------------------------------------ edges
     def _arrow(self, gid, lw, head, **kw):

@@ -14,7 +14,7 @@ from matplotlib.ticker import MaxNLocator
 from ._draw import TEXT_PT, check_animate, check_updates, described, new_figure, restyle
 from .colors import ACTIVATION_CMAP, BACKWARD, CURVE_COLORS, DELTA_CMAP, MASK_COLOR
 
-__all__ = ["HEATMAP_UPDATES", "DeltaHeatmap", "delta_heatmap", "norm_vs_lag"]
+__all__ = ["delta_heatmap", "DeltaHeatmap", "HEATMAP_UPDATES", "norm_vs_lag"]  # API page order
 
 
 def _axes(ax, size, right=0.25):
@@ -96,8 +96,6 @@ class DeltaHeatmap:
     ----------
     fig : matplotlib.figure.Figure
     ax : matplotlib.axes.Axes
-    alt : str
-        A short description of the plot as it is now, for alt text.
     image : matplotlib.image.AxesImage
         The heat map (gid ``"heatmap"``, a masked array), units by time steps.
     upto_line : matplotlib.lines.Line2D

@@ -41,15 +41,15 @@ from .colors import (
     tint,
 )
 
-__all__ = [
-    "TASK_KINDS",
-    "UNFOLDED_UPDATES",
-    "UnfoldedRNN",
-    "rnn_blackbox",
+__all__ = [  # in the order of the API page
     "rnn_neurons",
     "rnn_unfolded",
+    "UnfoldedRNN",
+    "UNFOLDED_UPDATES",
+    "rnn_blackbox",
     "task_type",
     "task_types",
+    "TASK_KINDS",
 ]
 
 
@@ -167,37 +167,16 @@ def rnn_neurons(n_in=3, n_hidden=4, n_out=2, *, activations=None, weights=None, 
     ):
         for j in range(n_src):
             for k in range(n_dst):
-                diag.edge(
-                    f"{src}:{j + 1}",
-                    f"{dst}:{k + 1}",
-                    gid=f"edge:{key}:{src}:{j + 1}->{dst}:{k + 1}",
-                    lw=width(key, k, j),
-                    color=FORWARD,
-                    alpha=0.8,
-                )
+                a, b = f"{src}:{j + 1}", f"{dst}:{k + 1}"
+                diag.edge(a, b, gid=f"edge:{key}:{a}->{b}", lw=width(key, k, j), alpha=0.8)
     for j in range(n_hidden):
         for k in range(n_hidden):
-            gid = f"edge:W:h:{j + 1}->h:{k + 1}"
+            a, b = f"h:{j + 1}", f"h:{k + 1}"
+            style = dict(gid=f"edge:W:{a}->{b}", color=HIDDEN, lw=width("W", k, j) * 1.1)
             if j == k:
-                diag.loop(
-                    f"h:{j + 1}",
-                    side="left",
-                    size=0.2,
-                    spread=32,
-                    gid=gid,
-                    color=HIDDEN,
-                    lw=width("W", k, j) * 1.1,
-                )
+                diag.loop(a, side="left", size=0.2, spread=32, **style)
             else:
-                diag.edge(
-                    f"h:{j + 1}",
-                    f"h:{k + 1}",
-                    gid=gid,
-                    rad=0.42,
-                    color=HIDDEN,
-                    lw=width("W", k, j) * 1.1,
-                    zorder=1.5,
-                )
+                diag.edge(a, b, rad=0.42, zorder=1.5, **style)
     right = half + 0.95
     fs = diag.font(0.36)
     diag.text((right, (ys["x"] + ys["h"]) / 2), r"$\boldsymbol{U}$", fontsize=fs, gid="text:U")
@@ -328,8 +307,6 @@ class UnfoldedRNN:
     Attributes
     ----------
     fig : matplotlib.figure.Figure
-    alt : str
-        A short description of the drawing as it is now, for alt text.
     nodes : dict of str to Node
         The nodes by name (``"h:3"``, ``"J:1"``, ...), with their patch and texts.
     bands : dict of int to matplotlib.patches.Rectangle
@@ -686,7 +663,9 @@ def rnn_blackbox(*, ax=None):
 
 
 # --------------------------------------------------------------------------- task types
-#: The six task kinds, in the order of the grid, with their titles and an example.
+#: The six task kinds, in the order of the grid: kind -> (title, example).
+#:
+#: :meta hide-value:
 TASK_KINDS = {
     "one-to-one": ("one-to-one", "fixed input, fixed output"),
     "one-to-many": ("one-to-many", "e.g. image captioning"),

@@ -33,7 +33,7 @@ def test_one_to_many_and_seq2seq_feed_outputs_back():
 def test_bidirectional_and_ctc():
     fig = task_diagram("bidirectional", ["Teddy", "bears"], ["O", "O"])
     assert _gids(fig, "box:hb") == ["box:hb:0", "box:hb:1"]
-    fig = task_diagram("ctc", list("f1f2f3"[::2]), ["h", "-", "i"], collapsed="hi")
+    fig = task_diagram("ctc", ["f1", "f2", "f3"], ["h", "-", "i"], collapsed="hi")
     texts = [t.get_text() for t in fig.axes[0].texts if t.get_gid() == "collapsed"]
     assert texts == ["collapse  \u2192  hi"]
 

@@ -12,6 +12,9 @@ and calls its submodules by name:
 ``lk.tasks``          the adding problem and the Seattle temperature series
 ``lk.train``          a small training loop for a recurrent model plus readout
 ``lk.viz``            diagrams and sliders that work with and without a kernel
+``lk.feedforward``    dense layers and convolutions, the non-recurrent mappings of ch. 1
+``lk.task_types``     bidirectional RNN, generation with feedback, encoder-decoder
+``lk.ctc``            the CTC collapsing map and greedy (best-path) decoding
 ====================  ==========================================================
 
 Submodules are imported on first use, so ``import lstmkit`` stays cheap and does not
@@ -23,6 +26,7 @@ import importlib
 __version__ = "0.1.0"
 
 _SUBMODULES = ("rnn", "lstm", "gradcheck", "losses", "optim", "tasks", "train", "viz")
+_SUBMODULES += ("feedforward", "task_types", "ctc")  # chapter 1
 __all__ = list(_SUBMODULES)
 
 

@@ -12,6 +12,9 @@ and calls its submodules by name:
 ``lk.tasks``          the adding problem and the Seattle temperature series
 ``lk.train``          a small training loop for a recurrent model plus readout
 ``lk.viz``            diagrams and sliders that work with and without a kernel
+``lk.perceptron``     Rosenblatt's perceptron and its learning rule
+``lk.mlp``            a feed-forward network (multi-layer perceptron) with backpropagation
+``lk.graphics``       4 x 4 homogeneous transforms and the perspective divide
 ====================  ==========================================================
 
 Submodules are imported on first use, so ``import lstmkit`` stays cheap and does not
@@ -22,7 +25,8 @@ import importlib
 
 __version__ = "0.1.0"
 
-_SUBMODULES = ("rnn", "lstm", "gradcheck", "losses", "optim", "tasks", "train", "viz")
+_SUBMODULES = ("rnn", "lstm", "gradcheck", "losses", "optim", "tasks", "train", "viz",
+               "perceptron", "mlp", "graphics")
 __all__ = list(_SUBMODULES)
 
 

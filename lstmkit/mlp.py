@@ -181,10 +181,28 @@ def backward(params, cache, dJ_dy):
     Returns
     -------
     grads : dict of ndarray
-        :math:`\partial J/\partial\boldsymbol{W}_l` and :math:`\partial J/\partial\boldsymbol{b}_l`.
+        :math:`\partial J/\partial\boldsymbol{W}_l` and
+        :math:`\partial J/\partial\boldsymbol{b}_l`.
     deltas : list of ndarray
         :math:`\delta\boldsymbol{a}_1, \dots, \delta\boldsymbol{a}_L`.
     """
+    L = _check_backward(params, cache, dJ_dy)
+    dphi_hidden = ACTIVATIONS[cache.hidden][1]
+    dphi_out = ACTIVATIONS[cache.output][1]
+    grads, deltas = {}, [None] * L
+    delta = dphi_out(cache.a[-1], cache.h[-1]) * dJ_dy  # delta a_L
+    for l in range(L, 0, -1):
+        deltas[l - 1] = delta
+        grads[f"W{l}"] = delta.T @ cache.h[l - 1]  # delta a_l h_{l-1}^T
+        grads[f"b{l}"] = delta.sum(axis=0)
+        if l > 1:  # delta a_{l-1} = phi'(a_{l-1}) * (W_l^T delta a_l)
+            a, h, W = cache.a[l - 2], cache.h[l - 1], params[f"W{l}"]
+            delta = dphi_hidden(a, h) * (delta @ W)
+    return {k: grads[k] for k in params}, deltas
+
+
+def _check_backward(params, cache, dJ_dy):
+    """Validate the arguments of :func:`backward`; return the number of layers."""
     L = n_layers(params)
     if not isinstance(cache, Cache) or len(cache.a) != L:
         raise TypeError(f"cache must be the Cache of forward() for these {L} layers")
@@ -193,18 +211,9 @@ def backward(params, cache, dJ_dy):
         raise ValueError(
             f"dJ_dy must have the output's shape {cache.h[-1].shape}; got {dJ_dy.shape}"
         )
-    _, dphi_hidden = _activation(cache.hidden, "hidden")
-    _, dphi_out = _activation(cache.output, "output")
-    grads, deltas = {}, [None] * L
-    delta = dphi_out(cache.a[-1], cache.h[-1]) * dJ_dy
-    for l in range(L, 0, -1):
-        deltas[l - 1] = delta
-        grads[f"W{l}"] = delta.T @ cache.h[l - 1]
-        grads[f"b{l}"] = delta.sum(axis=0)
-        if l > 1:
-            delta = dphi_hidden(cache.a[l - 2], cache.h[l - 1]) * (delta @ params[f"W{l}"])
-    grads = {k: grads[k] for k in params}  # the order of params
-    return grads, deltas
+    _activation(cache.hidden, "hidden")
+    _activation(cache.output, "output")
+    return L
 
 
 def layer_grad_norms(grads):

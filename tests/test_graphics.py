@@ -69,3 +69,10 @@ def test_bad_input_is_explained():
         graphics.perspective(-1.0)
     with pytest.raises(ValueError, match=r"\(3,\)"):
         graphics.translation([1.0, 2.0])
+
+
+def test_docstring_examples_run():
+    import doctest
+
+    result = doctest.testmod(graphics, optionflags=doctest.NORMALIZE_WHITESPACE)
+    assert result.failed == 0 and result.attempted > 0

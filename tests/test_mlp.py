@@ -80,3 +80,10 @@ def test_bad_input_is_explained():
     cache = mlp.forward(p, np.zeros((4, 2)))
     with pytest.raises(ValueError, match="output's shape"):
         mlp.backward(p, cache, np.zeros((4, 2)))
+
+
+def test_docstring_examples_run():
+    import doctest
+
+    result = doctest.testmod(mlp, optionflags=doctest.NORMALIZE_WHITESPACE)
+    assert result.failed == 0 and result.attempted > 0

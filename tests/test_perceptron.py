@@ -65,3 +65,10 @@ def test_bad_input_is_explained():
         perceptron.margin_bound(X_BOOL, [-1, 1, 1, -1], np.array([1.0, 1.0]), -1.5)
     with pytest.raises(ValueError, match="lr"):
         perceptron.train(X_BOOL, np.array([1, 1, 1, -1]), epochs=1, lr=0.0)
+
+
+def test_docstring_examples_run():
+    import doctest
+
+    result = doctest.testmod(perceptron, optionflags=doctest.NORMALIZE_WHITESPACE)
+    assert result.failed == 0 and result.attempted > 0

@@ -15,6 +15,9 @@ and calls its submodules by name:
 ``lk.feedforward``    dense layers and convolutions, the non-recurrent mappings of ch. 1
 ``lk.task_types``     bidirectional RNN, generation with feedback, encoder-decoder
 ``lk.ctc``            the CTC collapsing map and greedy (best-path) decoding
+``lk.perceptron``     Rosenblatt's perceptron and its learning rule
+``lk.mlp``            a feed-forward network (multi-layer perceptron) with backpropagation
+``lk.graphics``       4 x 4 homogeneous transforms and the perspective divide
 ====================  ==========================================================
 
 Submodules are imported on first use, so ``import lstmkit`` stays cheap and does not
@@ -25,8 +28,11 @@ import importlib
 
 __version__ = "0.1.0"
 
-_SUBMODULES = ("rnn", "lstm", "gradcheck", "losses", "optim", "tasks", "train", "viz")
-_SUBMODULES += ("feedforward", "task_types", "ctc")  # chapter 1
+_SUBMODULES = (
+    *("rnn", "lstm", "gradcheck", "losses", "optim", "tasks", "train", "viz"),
+    *("feedforward", "task_types", "ctc"),  # chapter 1
+    *("perceptron", "mlp", "graphics"),  # chapter 3
+)
 __all__ = list(_SUBMODULES)
 
 

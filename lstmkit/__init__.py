@@ -12,6 +12,7 @@ and calls its submodules by name:
 ``lk.tasks``          the adding problem and the Seattle temperature series
 ``lk.train``          a small training loop for a recurrent model plus readout
 ``lk.viz``            diagrams and sliders that work with and without a kernel
+``lk.dims``           balls, shells, angles and distances in D dimensions
 ====================  ==========================================================
 
 Submodules are imported on first use, so ``import lstmkit`` stays cheap and does not
@@ -22,7 +23,7 @@ import importlib
 
 __version__ = "0.1.0"
 
-_SUBMODULES = ("rnn", "lstm", "gradcheck", "losses", "optim", "tasks", "train", "viz")
+_SUBMODULES = ("rnn", "lstm", "gradcheck", "losses", "optim", "tasks", "train", "viz", "dims")
 __all__ = list(_SUBMODULES)
 
 

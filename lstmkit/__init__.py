@@ -18,6 +18,7 @@ and calls its submodules by name:
 ``lk.perceptron``     Rosenblatt's perceptron and its learning rule
 ``lk.mlp``            a feed-forward network (multi-layer perceptron) with backpropagation
 ``lk.graphics``       4 x 4 homogeneous transforms and the perspective divide
+``lk.dims``           balls, shells, angles and distances in D dimensions
 ====================  ==========================================================
 
 Submodules are imported on first use, so ``import lstmkit`` stays cheap and does not
@@ -32,6 +33,7 @@ _SUBMODULES = (
     *("rnn", "lstm", "gradcheck", "losses", "optim", "tasks", "train", "viz"),
     *("feedforward", "task_types", "ctc"),  # chapter 1
     *("perceptron", "mlp", "graphics"),  # chapter 3
+    *("dims",),  # chapter 6
 )
 __all__ = list(_SUBMODULES)
 

@@ -26,6 +26,13 @@ WIDE_OUTPUTS = """() => Array.from(document.querySelectorAll('div.cell_output, d
                   && ['auto', 'scroll'].includes(getComputedStyle(el).overflowX))
     .map(el => (el.closest('.cell') || el).id + ': ' + el.textContent.trim().slice(0, 80))"""
 
+# Images whose alt text is missing or only a file name (docutils' default for a figure
+# output without alt text): a screen reader would read the hash of a PNG.
+BAD_ALTS = """() => Array.from(document.querySelectorAll('main img'))
+    .filter(img => { const alt = (img.getAttribute('alt') || '').trim();
+                     return alt.length < 8 || /\\.(png|jpe?g|svg|gif)$/i.test(alt); })
+    .map(img => (img.getAttribute('src') || '').slice(0, 60))"""
+
 
 def axe_violations(page):
     """axe-core's violations that matter: impact moderate, serious or critical."""
@@ -95,6 +102,7 @@ def test_page_renders_offline(site, page_file):
     assert title.endswith(BOOK_TITLE), title
     assert headings and headings[0] in title, (headings, title)
     assert page.evaluate(WIDE_OUTPUTS) == [], f"{page_file}: outputs wider than the page"
+    assert page.evaluate(BAD_ALTS) == [], f"{page_file}: figures without meaningful alt text"
     assert axe_violations(page) == [], f"{page_file}: accessibility"
     context.close()
     assert rec.failed == [], rec.failed

@@ -84,7 +84,7 @@ __all__ = [
 ]
 
 #: Names that ``values`` and ``deltas`` may colour.
-LSTM_KEYS = ("z", "i", "f", "o", "c", "y", "c_prev", "y_prev")
+LSTM_KEYS = ("z", "i", "f", "o", "c", "y", "c_prev", "y_prev", "x")
 
 #: The arguments of :class:`LSTMDiagram` that :meth:`LSTMDiagram.update` can change.
 LSTM_UPDATES = ("values", "deltas", "peepholes", "unit", "vmax")
@@ -624,15 +624,14 @@ class LSTMDiagram:
                 ec=CELL if name.startswith("c") else FORWARD,
                 fontsize=self.fs,
             )
-            if name != "x":
-                where = opts.get("value_at", "below")
-                dx, dy, ha = {
-                    "below": (0, -0.62, "center"),
-                    "above": (0, 0.62, "center"),
-                    "left": (-0.8, 0, "right"),
-                    "right": (0.8, 0, "left"),
-                }[where]
-                self._value_text(name, (xy[0] + dx, xy[1] + dy), ha=ha)
+            where = opts.get("value_at", "below")
+            dx, dy, ha = {
+                "below": (0, -0.62, "center"),
+                "above": (0, 0.62, "center"),
+                "left": (-0.8, 0, "right"),
+                "right": (0.8, 0, "left"),
+            }[where]
+            self._value_text(name, (xy[0] + dx, xy[1] + dy), ha=ha)
         elif kind == "cell":
             diag.node(
                 name,
@@ -780,12 +779,12 @@ class LSTMDiagram:
     def _artists_changed_by(self, animate):
         arts = []
         if animate & {"values", "deltas", "unit", "vmax"}:
-            for node in self.nodes.values():
-                if node.patch is not None:
+            for name, node in self.nodes.items():
+                if name in _DEFAULT_FILL:  # the nodes that values and deltas colour
                     arts.append(node.patch)
                     arts.extend(node.texts)
             arts.extend(self.value_texts.values())
-            arts.extend(self.arrows.values())
+            arts.extend(self.arrows[gid] for gid, *_, opts in self.table["edges"] if "of" in opts)
         if "peepholes" in animate:
             arts.extend(a for g, a in self.arrows.items() if g.startswith("peephole:"))
             arts.extend(t for g, t in self.texts.items() if g.startswith("text:p_"))

@@ -146,12 +146,10 @@ _XG = {"f": 2.7, "i": 4.5, "z": 6.3, "o": 8.3}
 _XT = 10.0  # tanh(c) and the output product
 _R = 0.5  # gate radius
 
+# fmt: off
 #: The "electronic circuit" drawing: nodes, edges and texts in data units.
 CIRCUIT = {
-    "xlim": (-0.9, 12.9),
-    "ylim": (-1.05, 6.75),
-    "width": 7.0,
-    "box": ((1.0, 0.15), 9.9, 6.5),
+    "xlim": (-0.9, 12.9), "ylim": (-1.05, 6.75), "width": 7.0, "box": ((1.0, 0.15), 9.9, 6.5),
     "nodes": [
         ("c_prev", "state", (0.0, _H), {}),
         ("c", "state", (12.0, _H), {}),
@@ -165,19 +163,12 @@ CIRCUIT = {
         ("mul_o", "op", (_XT, _G), {"op": "odot"}),
         *[(g, "gate", (x, _G), {}) for g, x in _XG.items()],
         ("tap_c", "point", (_XT, _H), {"dot": CELL}),
-        *[
-            (f"bus_{g}", "point", (x, _B), {"dot": FORWARD if g != "o" else None})
-            for g, x in _XG.items()
-        ],
+        *[(f"bus_{g}", "point", (x, _B), {"dot": FORWARD if g != "o" else None})
+          for g, x in _XG.items()],
     ],
     "edges": [
-        (
-            "edge:c_prev->mul_f",
-            "c_prev",
-            "mul_f",
-            [("c_prev", "fc")],
-            {"style": "cell", "of": "c_prev"},
-        ),
+        ("edge:c_prev->mul_f", "c_prev", "mul_f", [("c_prev", "fc")],
+         {"style": "cell", "of": "c_prev"}),
         ("edge:mul_f->add", "mul_f", "add", [("fc", "c")], {"style": "cell", "of": "c_prev"}),
         ("edge:add->c", "add", "c", [], {"style": "cell", "of": "c"}),
         ("edge:c->tanh_c", "tap_c", "tanh_c", [("c", "tanh_c")], {"style": "cell"}),
@@ -188,99 +179,34 @@ CIRCUIT = {
         ("edge:tanh_c->mul_o", "tanh_c", "mul_o", [("tanh_c", "y")], {}),
         ("edge:o->mul_o", "o", "mul_o", [("o", "y")], {"style": "gate", "of": "o"}),
         ("edge:mul_o->y", "mul_o", "y", [], {"lw": 1.6}),
-        (
-            "bus",
-            "y_prev",
-            None,
-            [],
-            {"path": [(0.65, _B), (_XG["o"], _B)], "head": False, "lw": 1.6},
-        ),
-        (
-            "edge:x->bus",
-            "x",
-            None,
-            [],
-            {"path": [(_XG["f"], -0.15), (_XG["f"], _B)], "head": False, "lw": 1.6},
-        ),
-        *[(f"edge:bus->{g}", f"bus_{g}", g, [("x", g), ("y_prev", g)], {"lw": 1.3}) for g in _XG],
-        (
-            "peephole:f",
-            "c_prev",
-            "f",
-            [("c_prev", "f")],
-            {
-                "style": "peephole",
-                "path": [(2.05, _H - 0.1), (2.05, _G), (_XG["f"] - _R - 0.03, _G)],
-            },
-        ),
-        (
-            "peephole:i",
-            "c_prev",
-            "i",
-            [("c_prev", "i")],
-            {
-                "style": "peephole",
-                "path": [(1.3, _H - 0.1), (1.3, 3.6), (3.9, 3.6), (_XG["i"] - 0.36, _G + 0.37)],
-            },
-        ),
-        (
-            "peephole:o",
-            "c",
-            "o",
-            [("c", "o")],
-            {
-                "style": "peephole",
-                "path": [(7.4, _H - 0.1), (7.4, 3.6), (7.7, 3.6), (_XG["o"] - 0.36, _G + 0.37)],
-            },
-        ),
+        ("bus", "y_prev", None, [],
+         {"path": [(0.65, _B), (_XG["o"], _B)], "head": False, "lw": 1.6}),
+        ("edge:x->bus", "x", None, [],
+         {"path": [(_XG["f"], -0.15), (_XG["f"], _B)], "head": False, "lw": 1.6}),
+        *[(f"edge:bus->{g}", f"bus_{g}", g, [("x", g), ("y_prev", g)], {"lw": 1.3})
+          for g in _XG],
+        ("peephole:f", "c_prev", "f", [("c_prev", "f")], {"style": "peephole", "path": [
+            (2.05, _H - 0.1), (2.05, _G), (_XG["f"] - _R - 0.03, _G)]}),
+        ("peephole:i", "c_prev", "i", [("c_prev", "i")], {"style": "peephole", "path": [
+            (1.3, _H - 0.1), (1.3, 3.6), (3.9, 3.6), (_XG["i"] - 0.36, _G + 0.37)]}),
+        ("peephole:o", "c", "o", [("c", "o")], {"style": "peephole", "path": [
+            (7.4, _H - 0.1), (7.4, 3.6), (7.7, 3.6), (_XG["o"] - 0.36, _G + 0.37)]}),
     ],
     "texts": [
-        (
-            "text:block",
-            (10.8, 0.3),
-            "LSTM block",
-            {"ha": "right", "va": "bottom", "color": "#666666"},
-        ),
-        (
-            "text:bus",
-            (0.75, _B - 0.2),
-            r"$[\boldsymbol{x}^{(t)}, \boldsymbol{y}^{(t-1)}]$",
-            {"ha": "left", "va": "top"},
-        ),
-        *[
-            (
-                f"text:{g}",
-                (x + 0.12, _G - 0.85),
-                cap,
-                {"ha": "left", "linespacing": 1.0, "color": "#333333"},
-            )
-            for g, x, cap in (
-                ("f", _XG["f"], "forget\ngate"),
-                ("i", _XG["i"], "input\ngate"),
-                ("z", _XG["z"], "block\ninput"),
-                ("o", _XG["o"], "output\ngate"),
-            )
-        ],
-        (
-            "text:p_i",
-            (1.4, 4.75),
-            r"$\boldsymbol{p}_i$",
-            {"ha": "left", "color": PEEPHOLE, "peephole": True},
-        ),
-        (
-            "text:p_f",
-            (2.15, 4.75),
-            r"$\boldsymbol{p}_f$",
-            {"ha": "left", "color": PEEPHOLE, "peephole": True},
-        ),
-        (
-            "text:p_o",
-            (7.5, 4.75),
-            r"$\boldsymbol{p}_o$",
-            {"ha": "left", "color": PEEPHOLE, "peephole": True},
-        ),
+        ("text:block", (10.8, 0.3), "LSTM block",
+         {"ha": "right", "va": "bottom", "color": "#666666"}),
+        ("text:bus", (0.75, _B - 0.2), r"$[\boldsymbol{x}^{(t)}, \boldsymbol{y}^{(t-1)}]$",
+         {"ha": "left", "va": "top"}),
+        *[(f"text:{g}", (_XG[g] + 0.12, _G - 0.85), cap,
+           {"ha": "left", "linespacing": 1.0, "color": "#333333"})
+          for g, cap in (("f", "forget\ngate"), ("i", "input\ngate"), ("z", "block\ninput"),
+                         ("o", "output\ngate"))],
+        *[(f"text:p_{g}", xy, rf"$\boldsymbol{{p}}_{g}$",
+           {"ha": "left", "color": PEEPHOLE, "peephole": True})
+          for g, xy in (("i", (1.4, 4.75)), ("f", (2.15, 4.75)), ("o", (7.5, 4.75)))],
     ],
 }
+# fmt: on
 
 _OC = (0.0, 3.4)  # the odyssey's cell
 _OPOS = {"z": (0.0, 0.0), "i": (-2.6, 1.7), "f": (-2.8, 3.4), "o": (2.8, 6.4)}
@@ -309,12 +235,10 @@ def _feeds(g, x0, y0, side):
     return out
 
 
+# fmt: off
 #: The "Space Odyssey" drawing of Greff et al. (2017): nodes, edges and texts.
 ODYSSEY = {
-    "xlim": (-5.3, 5.3),
-    "ylim": (-1.95, 8.35),
-    "width": 5.6,
-    "box": None,
+    "xlim": (-5.3, 5.3), "ylim": (-1.95, 8.35), "width": 5.6, "box": None,
     "nodes": [
         *[(g, "gate", xy, {}) for g, xy in _OPOS.items()],
         ("c", "cell", _OC, {}),
@@ -328,13 +252,8 @@ ODYSSEY = {
         ("edge:z->mul_i", "z", "mul_i", [("z", "zi")], {"style": "gate", "of": "z"}),
         ("edge:i->mul_i", "i", "mul_i", [("i", "zi")], {"style": "gate", "of": "i"}),
         ("edge:mul_i->c", "mul_i", "c", [("zi", "c")], {}),
-        (
-            "edge:c->mul_f",
-            "c",
-            "mul_f",
-            [("c_prev", "fc")],
-            {"style": "cell", "rad": 0.5, "lw": 2.0},
-        ),
+        ("edge:c->mul_f", "c", "mul_f", [("c_prev", "fc")],
+         {"style": "cell", "rad": 0.5, "lw": 2.0}),
         ("edge:mul_f->c", "mul_f", "c", [("fc", "c")], {"style": "cell", "rad": 0.5, "lw": 2.0}),
         ("edge:f->mul_f", "f", "mul_f", [("f", "fc")], {"style": "gate", "of": "f"}),
         ("edge:c->tanh_c", "c", "tanh_c", [("c", "tanh_c")], {"style": "cell", "lw": 1.6}),
@@ -346,54 +265,30 @@ ODYSSEY = {
         *_feeds("f", *_OPOS["f"], "left"),
         *_feeds("o", *_OPOS["o"], "right"),
         ("peephole:i", "c", "i", [("c_prev", "i")], {"style": "peephole", "rad": -0.1}),
-        (
-            "peephole:f",
-            "c",
-            "f",
-            [("c_prev", "f")],
-            {
-                "style": "peephole",
-                "curve": True,
-                "path": [
-                    (-0.3, _OC[1] + 0.48),
-                    (-0.9, 4.95),
-                    (-2.5, 4.95),
-                    (_OPOS["f"][0] + 0.1, _OPOS["f"][1] + 0.52),
-                ],
-            },
-        ),
+        ("peephole:f", "c", "f", [("c_prev", "f")], {"style": "peephole", "curve": True, "path": [
+            (-0.3, _OC[1] + 0.48), (-0.9, 4.95), (-2.5, 4.95),
+            (_OPOS["f"][0] + 0.1, _OPOS["f"][1] + 0.52)]}),
         ("peephole:o", "c", "o", [("c", "o")], {"style": "peephole", "rad": 0.3}),
     ],
     "texts": [
-        *[
-            (f"text:name_{g}", xy, name, {"color": "#333333", **kw})
-            for g, name, xy, kw in (
-                ("z", "block input", (0.7, 0.0), {"ha": "left"}),
-                ("i", "input gate", (-2.6, 0.95), {}),
-                ("f", "forget gate", (-2.8, 2.65), {}),
-                ("o", "output gate", (2.8, 7.15), {}),
-                ("c", "cell", (0.75, 3.05), {"ha": "left"}),
-            )
-        ],
+        *[(f"text:name_{g}", xy, name, {"color": "#333333", **kw}) for g, name, xy, kw in (
+            ("z", "block input", (0.7, 0.0), {"ha": "left"}),
+            ("i", "input gate", (-2.6, 0.95), {}),
+            ("f", "forget gate", (-2.8, 2.65), {}),
+            ("o", "output gate", (2.8, 7.15), {}),
+            ("c", "cell", (0.75, 3.05), {"ha": "left"}))],
         ("text:zi", (0.4, 1.7), r"$\boldsymbol{z}\odot\boldsymbol{i}$", {"ha": "left"}),
-        *[
-            (f"text:feed_{src}_{g}", xy, _SYMBOLS[src], {"ha": ha, "color": "#333333"})
-            for g, src, xy, ha in (
-                ("z", "x", (-0.65, -1.55), "right"),
-                ("z", "y_prev", (0.65, -1.55), "left"),
-                ("i", "x", (-3.9, 2.2), "right"),
-                ("i", "y_prev", (-3.9, 1.2), "right"),
-                ("f", "x", (-4.1, 3.9), "right"),
-                ("f", "y_prev", (-4.1, 2.9), "right"),
-                ("o", "x", (4.1, 6.9), "left"),
-                ("o", "y_prev", (4.1, 5.9), "left"),
-            )
-        ],
-        ("text:p_i", (-1.0, 2.2), r"$\boldsymbol{p}_i$", {"color": PEEPHOLE, "peephole": True}),
-        ("text:p_f", (-1.9, 5.25), r"$\boldsymbol{p}_f$", {"color": PEEPHOLE, "peephole": True}),
-        ("text:p_o", (1.95, 4.85), r"$\boldsymbol{p}_o$", {"color": PEEPHOLE, "peephole": True}),
+        *[(f"text:feed_{src}_{g}", xy, _SYMBOLS[src], {"ha": ha, "color": "#333333"})
+          for g, src, xy, ha in (
+              ("z", "x", (-0.65, -1.55), "right"), ("z", "y_prev", (0.65, -1.55), "left"),
+              ("i", "x", (-3.9, 2.2), "right"), ("i", "y_prev", (-3.9, 1.2), "right"),
+              ("f", "x", (-4.1, 3.9), "right"), ("f", "y_prev", (-4.1, 2.9), "right"),
+              ("o", "x", (4.1, 6.9), "left"), ("o", "y_prev", (4.1, 5.9), "left"))],
+        *[(f"text:p_{g}", xy, rf"$\boldsymbol{{p}}_{g}$", {"color": PEEPHOLE, "peephole": True})
+          for g, xy in (("i", (-1.0, 2.2)), ("f", (-1.9, 5.25)), ("o", (1.95, 4.85)))],
     ],
 }
+# fmt: on
 
 _TABLES = {"circuit": CIRCUIT, "odyssey": ODYSSEY}
 

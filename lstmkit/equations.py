@@ -1,6 +1,6 @@
 r"""The LSTM's equations in the book's symbols: one table for the text, the code and the figures.
 
-:data:`EQUATIONS` maps a symbol to an :class:`Equation`: its label in the book (for
+``EQUATIONS`` maps a symbol to an :class:`Equation`: its label in the book (for
 ``{eq}`` references, e.g. ``eq-lstm-c``), its two sides in LaTeX, and the same right-hand
 side as a numpy expression over one step's arrays (rows are batch entries, as in
 :func:`lstmkit.lstm.forward_step`). ``tests/test_equations.py`` evaluates every expression
@@ -35,7 +35,7 @@ class Equation:
     (``delta_c``, ...), the next step's (``delta_c_next``, ``f_next``), ``Delta`` for
     :math:`\\partial J/\\partial y(t)`, and ``sigma``, ``tanh``, ``np``; a ``"gradient"``
     reads whole sequences as attributes of ``seq``. ``variant`` is the LSTM variant it
-    belongs to (:data:`lstmkit.lstm.VARIANTS`).
+    belongs to (``lstmkit.lstm.VARIANTS``).
     """
 
     label: str
@@ -67,33 +67,29 @@ def _d(symbol):
     return rf"\delta{symbol}"
 
 
-def _W(g):
-    return rf"\boldsymbol{{W}}_{g}"
-
-
-def _R(g):
-    return rf"\boldsymbol{{R}}_{g}"
-
-
-def _b(g):
-    return rf"\boldsymbol{{b}}_{g}"
-
-
-def _p(g):
-    return rf"\boldsymbol{{p}}_{g}"
+def _m(letter, g):
+    r"""A parameter of gate ``g``: ``_m("W", "z")`` is ``\boldsymbol{W}_z``."""
+    return rf"\boldsymbol{{{letter}}}_{g}"
 
 
 _odot = r" \odot "
+# the terms of delta c(t) after its first: p_o δō(t), and what step t + 1 sends back
+_from_later = (
+    f" + {_m('p', 'o')}{_odot}{_d(_bar('o'))} + {_m('p', 'i')}{_odot}{_d(_bar('i', 't+1'))}"
+    f" + {_m('p', 'f')}{_odot}{_d(_bar('f', 't+1'))} + {_d(_v('c', 't+1'))}{_odot}{_v('f', 't+1')}"
+)
 
 
 def _pre(g, peephole):
     """The pre-activation of gate ``g``: its equation and numpy expression."""
-    tex = f"{_W(g)} {_v('x')} + {_R(g)} {_v('y', 't-1')}"
+    tex = f"{_m('W', g)} {_v('x')} + {_m('R', g)} {_v('y', 't-1')}"
     numpy = f"x @ W_{g}.T + y_prev @ R_{g}.T"
     if peephole:
-        tex += f" + {_p(g)}{_odot}{_v('c', peephole)}"
+        tex += f" + {_m('p', g)}{_odot}{_v('c', peephole)}"
         numpy += f" + p_{g} * {'c' if peephole == 't' else 'c_prev'}"
-    return Equation(f"eq-lstm-{g}-bar", "forward", _bar(g), f"{tex} + {_b(g)}", f"{numpy} + b_{g}")
+    return Equation(
+        f"eq-lstm-{g}-bar", "forward", _bar(g), f"{tex} + {_m('b', g)}", f"{numpy} + b_{g}"
+    )
 
 
 def _act(g, tex, numpy):
@@ -140,7 +136,7 @@ EQUATIONS = {
         "eq-lstm-delta-y",
         "delta",
         _d(_v("y")),
-        " + ".join([r"\Delta^{(t)}"] + [f"{_R(g)}^\\top {_d(_bar(g, 't+1'))}" for g in GATES]),
+        " + ".join([r"\Delta^{(t)}"] + [f"{_m('R', g)}^\\top {_d(_bar(g, 't+1'))}" for g in GATES]),
         " + ".join(["Delta"] + [f"delta_{g}_bar_next @ R_{g}" for g in GATES]),
     ),
     "delta_o_bar": Equation(
@@ -154,9 +150,7 @@ EQUATIONS = {
         "eq-lstm-delta-c",
         "delta",
         _d(_v("c")),
-        rf"{_d(_v('y'))}{_odot}{_v('o')}{_odot}\tanh'({_v('c')})"
-        f" + {_p('o')}{_odot}{_d(_bar('o'))} + {_p('i')}{_odot}{_d(_bar('i', 't+1'))}"
-        f" + {_p('f')}{_odot}{_d(_bar('f', 't+1'))} + {_d(_v('c', 't+1'))}{_odot}{_v('f', 't+1')}",
+        rf"{_d(_v('y'))}{_odot}{_v('o')}{_odot}\tanh'({_v('c')})" + _from_later,
         "delta_y * o * (1 - tanh(c) ** 2) + p_o * delta_o_bar"
         " + p_i * delta_i_bar_next + p_f * delta_f_bar_next + delta_c_next * f_next",
     ),
@@ -172,9 +166,7 @@ EQUATIONS = {
         "eq-lstm-delta-c-noaf",
         "delta",
         _d(_v("c")),
-        f"{_d(_v('y'))}{_odot}{_v('o')} + {_p('o')}{_odot}{_d(_bar('o'))}"
-        f" + {_p('i')}{_odot}{_d(_bar('i', 't+1'))} + {_p('f')}{_odot}{_d(_bar('f', 't+1'))}"
-        f" + {_d(_v('c', 't+1'))}{_odot}{_v('f', 't+1')}",
+        f"{_d(_v('y'))}{_odot}{_v('o')}" + _from_later,
         "delta_y * o + p_o * delta_o_bar"
         " + p_i * delta_i_bar_next + p_f * delta_f_bar_next + delta_c_next * f_next",
         "no_output_activation",
@@ -204,7 +196,7 @@ EQUATIONS = {
         "eq-lstm-delta-x",
         "delta",
         _d(_v("x")),
-        " + ".join(f"{_W(g)}^\\top {_d(_bar(g))}" for g in GATES),
+        " + ".join(f"{_m('W', g)}^\\top {_d(_bar(g))}" for g in GATES),
         " + ".join(f"delta_{g}_bar @ W_{g}" for g in GATES),
     ),
 }
@@ -215,21 +207,21 @@ for _g in GATES:
     EQUATIONS[f"dJ/dW_{_g}"] = Equation(
         f"eq-lstm-grad-w-{_g}",
         "gradient",
-        rf"\frac{{\partial J}}{{\partial {_W(_g)}}}",
+        rf"\frac{{\partial J}}{{\partial {_m('W', _g)}}}",
         f"{_sum_t}{_dbar} {_v('x', transposed=True)}",
         f"np.einsum('tbh,tbd->hd', seq.delta_{_g}_bar, seq.x)",
     )
     EQUATIONS[f"dJ/dR_{_g}"] = Equation(
         f"eq-lstm-grad-r-{_g}",
         "gradient",
-        rf"\frac{{\partial J}}{{\partial {_R(_g)}}}",
+        rf"\frac{{\partial J}}{{\partial {_m('R', _g)}}}",
         f"{_sum_t}{_dbar} {_v('y', 't-1', transposed=True)}",
         f"np.einsum('tbh,tbk->hk', seq.delta_{_g}_bar, seq.y_prev)",
     )
     EQUATIONS[f"dJ/db_{_g}"] = Equation(
         f"eq-lstm-grad-b-{_g}",
         "gradient",
-        rf"\frac{{\partial J}}{{\partial {_b(_g)}}}",
+        rf"\frac{{\partial J}}{{\partial {_m('b', _g)}}}",
         f"{_sum_t}{_dbar}",
         f"seq.delta_{_g}_bar.sum(axis=(0, 1))",
     )
@@ -238,17 +230,17 @@ for _g in GATES:
         EQUATIONS[f"dJ/dp_{_g}"] = Equation(
             f"eq-lstm-grad-p-{_g}",
             "gradient",
-            rf"\frac{{\partial J}}{{\partial {_p(_g)}}}",
+            rf"\frac{{\partial J}}{{\partial {_m('p', _g)}}}",
             f"{_sum_t}{_v('c', _cell)}{_odot}{_dbar}",
             f"(seq.{'c' if _g == 'o' else 'c_prev'} * seq.delta_{_g}_bar).sum(axis=(0, 1))",
         )
 
 # ---- local partial derivatives, one per edge of one step's graph: "d<head>/d<tail>"
 _PARTIALS = {
-    **{("x", f"{g}_bar"): (_W(g), f"W_{g}") for g in GATES},
-    **{("y_prev", f"{g}_bar"): (_R(g), f"R_{g}") for g in GATES},
-    ("c_prev", "i_bar"): (_p("i"), "p_i"),
-    ("c_prev", "f_bar"): (_p("f"), "p_f"),
+    **{("x", f"{g}_bar"): (_m("W", g), f"W_{g}") for g in GATES},
+    **{("y_prev", f"{g}_bar"): (_m("R", g), f"R_{g}") for g in GATES},
+    ("c_prev", "i_bar"): (_m("p", "i"), "p_i"),
+    ("c_prev", "f_bar"): (_m("p", "f"), "p_f"),
     ("c_prev", "c"): (_v("f"), "f"),
     ("z_bar", "z"): (rf"\tanh'({_bar('z')}) = 1 - ({_v('z')})^2", "1 - z**2"),
     ("i_bar", "i"): (rf"\sigma'({_bar('i')})", "i * (1 - i)"),
@@ -256,7 +248,7 @@ _PARTIALS = {
     ("z", "c"): (_v("i"), "i"),
     ("i", "c"): (_v("z"), "z"),
     ("f", "c"): (_v("c", "t-1"), "c_prev"),
-    ("c", "o_bar"): (_p("o"), "p_o"),
+    ("c", "o_bar"): (_m("p", "o"), "p_o"),
     ("o_bar", "o"): (rf"\sigma'({_bar('o')})", "o * (1 - o)"),
     ("o", "y"): (rf"\tanh({_v('c')})", "tanh(c)"),
     ("c", "y"): (rf"{_v('o')}{_odot}\tanh'({_v('c')})", "o * (1 - tanh(c) ** 2)"),

@@ -130,10 +130,10 @@ def _check(params, variant):
 
 
 def forward_step(params, x, y_prev, c_prev, *, variant="vanilla"):
-    r"""One step on a batch: ``x (B, D)``, :math:`y(t-1), c(t-1)` ``(B, H)`` -> dict ``STEP``.
+    r"""One step on a batch: ``x (B, D)``, :math:`y(t-1), c(t-1)` ``(B, H)`` -> a dict.
 
-    Each line is an equation of the module docstring (its label in the book in parentheses);
-    without peepholes the :math:`p` are 0.
+    Its keys are ``STEP``: ``z_bar z i_bar i f_bar f c o_bar o y``, each ``(B, H)``. Each line
+    is an equation of the module docstring, its label in the book in parentheses.
     """
     p = params
     p_i, p_f, p_o = (p.get(k, 0.0) for k in PEEPHOLES)
@@ -155,9 +155,9 @@ def backward_step(params, now, c_prev, dJ_dy, later, f_later, *, variant="vanill
 
     ``now`` is the step's :func:`forward_step` dict, ``c_prev`` is :math:`c(t-1)`, ``dJ_dy``
     is :math:`\Delta(t) = \partial J/\partial y(t)` from outside the recurrence, ``later``
-    holds the deltas of step :math:`t+1` and ``f_later`` is :math:`f(t+1)` (zeros after
-    the last step). Returns a dict ``DELTAS`` of ``(B, H)`` arrays, ``x`` ``(B, D)``, with
-    :math:`\sigma'(\bar\ast) = \ast(1-\ast)` and :math:`\tanh'(\bar z) = 1 - z^2`:
+    the deltas of step :math:`t+1` and ``f_later`` :math:`f(t+1)` (zeros after the last
+    step). Returns a dict, keys ``DELTAS``: ``y o_bar c f_bar i_bar z_bar`` ``(B, H)`` and
+    ``x (B, D)``, with :math:`\sigma'(\bar\ast) = \ast(1-\ast)`, :math:`\tanh'(\bar z) = 1 - z^2`:
 
     .. math::
 

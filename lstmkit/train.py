@@ -175,7 +175,8 @@ def lstm_many_to_one(params, x, target, *, loss=losses.mse, variant="vanilla"):
     loss : callable
         ``loss(y_hat, target) -> (value, dJ/dy_hat)``.
     variant : str
-        One of :data:`lstmkit.lstm.VARIANTS`.
+        ``"vanilla"``, ``"no_forget_gate"`` or ``"no_output_activation"``
+        (``lstmkit.lstm.VARIANTS``).
 
     Returns
     -------

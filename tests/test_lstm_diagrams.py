@@ -63,8 +63,8 @@ def test_the_equation_table_has_the_arrows_of_the_equations():
     inputs = lambda node: {a for a, b in EQUATION_EDGES if b == node}  # noqa: E731
     for g in "zifo":
         assert inputs(g) == {"x", "y_prev"}
-    assert inputs("c") == {"fc", "zi"}
-    assert inputs("y") == {"o", "tanh_c"}
+    assert inputs("c") == {"z*i", "c_prev*f"}
+    assert inputs("y") == {"o", "tanh(c)"}
     assert not EQUATION_EDGES & PEEPHOLE_EDGES
     assert {b for _, b in PEEPHOLE_EDGES} == {"i", "f", "o"}
 

@@ -21,15 +21,15 @@ state),
        + \boldsymbol{p}_o \odot \boldsymbol{c}^{(t)} + \boldsymbol{b}_o), \\
    \boldsymbol{y}^{(t)} &= \boldsymbol{o} \odot \tanh(\boldsymbol{c}^{(t)}).
 
-These equations are written once, as data: :data:`EQUATION_EDGES` lists which
-quantity each one reads (an arrow ``input -> output``; ``fc`` is
-:math:`\boldsymbol{f} \odot \boldsymbol{c}^{(t-1)}`, ``zi`` is
-:math:`\boldsymbol{z} \odot \boldsymbol{i}`), and :data:`PEEPHOLE_EDGES` the three
-arrows that the peepholes add. The two drawings are two more tables,
-:data:`CIRCUIT` and :data:`ODYSSEY`: nodes with their positions, and edges that
-each name the equation arrows they draw (``means``). The tests check that both
-drawings draw every arrow of the equations and no other, and that the equations
-match the numbers of :mod:`lstmkit.lstm`.
+The arrows of these equations are read from the one table of them,
+:data:`lstmkit.equations.EQUATIONS` (which is tested against :mod:`lstmkit.lstm`):
+:data:`EQUATION_EDGES` lists which quantity each equation reads (an arrow
+``input -> output``; ``"c_prev*f"`` is :math:`\boldsymbol{c}^{(t-1)} \odot
+\boldsymbol{f}`, ``"z*i"`` is :math:`\boldsymbol{z} \odot \boldsymbol{i}`), and
+:data:`PEEPHOLE_EDGES` the three arrows that the peepholes add. The two drawings are
+two more tables, :data:`CIRCUIT` and :data:`ODYSSEY`: nodes with their positions, and
+edges that each name the equation arrows they draw (``means``). The tests check that
+both drawings draw every arrow of the equations and no other.
 
 ``LSTMDiagram("circuit")``, ``lstm_circuit``
     the block as an "electronic circuit": the cell highway across the top,
@@ -51,11 +51,13 @@ states, so that a slider can step through a sequence.
 
 from __future__ import annotations
 
+import ast
 from collections.abc import Mapping
 
 import numpy as np
 from matplotlib.patches import Circle, FancyBboxPatch
 
+from .. import equations
 from ._draw import Diagram, check_animate, restyle, width_for
 from .colors import (
     CELL,
@@ -89,25 +91,80 @@ LSTM_KEYS = ("z", "i", "f", "o", "c", "y", "c_prev", "y_prev", "x")
 #: The arguments of :class:`LSTMDiagram` that :meth:`LSTMDiagram.update` can change.
 LSTM_UPDATES = ("values", "deltas", "peepholes", "unit", "vmax")
 
-#: Every arrow ``(input, output)`` of the equations without peepholes.
-EQUATION_EDGES = frozenset(
-    [(src, g) for g in "zifo" for src in ("x", "y_prev")]
-    + [
-        ("c_prev", "fc"),  # c(t-1) ⊙ f
-        ("f", "fc"),
-        ("z", "zi"),  # z ⊙ i
-        ("i", "zi"),
-        ("fc", "c"),  # c(t) = z ⊙ i + c(t-1) ⊙ f
-        ("zi", "c"),
-        ("c", "tanh_c"),
-        ("tanh_c", "y"),  # y(t) = o ⊙ tanh(c(t))
-        ("o", "y"),
-    ]
-)
+_PARAMETERS = ("W_", "R_", "b_", "p_")
 
-#: The arrows the peepholes add: the input and forget gates see the old cell, the
-#: output gate the new one.
-PEEPHOLE_EDGES = frozenset([("c_prev", "i"), ("c_prev", "f"), ("c", "o")])
+
+def _is_parameter(node):
+    """``W_z``, ``W_z.T``, ``p_i``, ...: a weight of the equations, not a quantity."""
+    if isinstance(node, ast.Attribute):
+        node = node.value
+    return isinstance(node, ast.Name) and node.id.startswith(_PARAMETERS)
+
+
+def _terms(node):
+    """The summands of an expression ``a + b + ...``."""
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+        return _terms(node.left) + _terms(node.right)
+    return [node]
+
+
+def _arrows_from_equations():
+    """The arrows of the forward equations of :mod:`lstmkit.equations`, read from their numpy.
+
+    A term ``W_z.T``-weighted or ``p_i *``-weighted is an arrow from its quantity into the
+    equation's output (a peephole when the weight is a ``p``); a product of two quantities
+    or a function of one is a node of its own (``"z*i"``, ``"tanh(c)"``) unless it is the
+    whole right-hand side; an activation of a pre-activation (``tanh(z_bar)``) is the
+    quantity itself. Returns ``(plain, peephole)`` sets of ``(input, output)`` names.
+    """
+    plain, peephole = set(), set()
+
+    def quantity(term):
+        """The name of what ``term`` stands for; a product or a function is a new node."""
+        if isinstance(term, ast.Name):
+            return term.id
+        parts = term.args if isinstance(term, ast.Call) else [term.left, term.right]
+        names = [quantity(part) for part in parts]
+        name = ast.unparse(term).replace(" ", "")  # "z*i", "tanh(c)"
+        plain.update((n, name) for n in names)
+        return name
+
+    for key, eq in equations.EQUATIONS.items():
+        if eq.kind != "forward" or eq.variant != "vanilla":
+            continue
+        out = key.removesuffix("_bar")
+        tree = ast.parse(eq.numpy, mode="eval").body
+        if isinstance(tree, ast.Call) and ast.unparse(tree.args[0]).endswith("_bar"):
+            continue  # z = tanh(z_bar): the same quantity
+        terms = [t for t in _terms(tree) if not _is_parameter(t)]
+        if len(terms) == 1 and not isinstance(terms[0], ast.Name):  # out is that node
+            term = terms[0]
+            parts = term.args if isinstance(term, ast.Call) else [term.left, term.right]
+            plain.update((quantity(part), out) for part in parts)
+            continue
+        for term in terms:
+            weighted = isinstance(term, ast.BinOp) and (
+                _is_parameter(term.left) or _is_parameter(term.right)
+            )
+            if not weighted:
+                plain.add((quantity(term), out))
+                continue
+            weight, q = (
+                (term.left, term.right) if _is_parameter(term.left) else (term.right, term.left)
+            )
+            peep = ast.unparse(weight).startswith("p_")
+            (peephole if peep else plain).add((quantity(q), out))
+    return frozenset(plain), frozenset(peephole)
+
+
+#: Every arrow ``(input, output)`` of the forward equations without peepholes, read from
+#: :data:`lstmkit.equations.EQUATIONS`: ``"c_prev*f"`` is
+#: :math:`\boldsymbol{c}^{(t-1)} \odot \boldsymbol{f}`, ``"z*i"`` is
+#: :math:`\boldsymbol{z} \odot \boldsymbol{i}`, ``"tanh(c)"`` is
+#: :math:`\tanh(\boldsymbol{c}^{(t)})`.
+#: The arrows the peepholes add (``PEEPHOLE_EDGES``): the input and forget gates see
+#: the old cell, the output gate the new one.
+EQUATION_EDGES, PEEPHOLE_EDGES = _arrows_from_equations()
 
 _SYMBOLS = {
     "z": r"$\boldsymbol{z}$",
@@ -167,16 +224,16 @@ CIRCUIT = {
           for g, x in _XG.items()],
     ],
     "edges": [
-        ("edge:c_prev->mul_f", "c_prev", "mul_f", [("c_prev", "fc")],
+        ("edge:c_prev->mul_f", "c_prev", "mul_f", [("c_prev", "c_prev*f")],
          {"style": "cell", "of": "c_prev"}),
-        ("edge:mul_f->add", "mul_f", "add", [("fc", "c")], {"style": "cell", "of": "c_prev"}),
+        ("edge:mul_f->add", "mul_f", "add", [("c_prev*f", "c")], {"style": "cell", "of": "c_prev"}),
         ("edge:add->c", "add", "c", [], {"style": "cell", "of": "c"}),
-        ("edge:c->tanh_c", "tap_c", "tanh_c", [("c", "tanh_c")], {"style": "cell"}),
-        ("edge:f->mul_f", "f", "mul_f", [("f", "fc")], {"style": "gate", "of": "f"}),
-        ("edge:z->mul_i", "z", "mul_i", [("z", "zi")], {"style": "gate", "of": "z"}),
-        ("edge:i->mul_i", "i", "mul_i", [("i", "zi")], {"style": "gate", "of": "i"}),
-        ("edge:mul_i->add", "mul_i", "add", [("zi", "c")], {}),
-        ("edge:tanh_c->mul_o", "tanh_c", "mul_o", [("tanh_c", "y")], {}),
+        ("edge:c->tanh_c", "tap_c", "tanh_c", [("c", "tanh(c)")], {"style": "cell"}),
+        ("edge:f->mul_f", "f", "mul_f", [("f", "c_prev*f")], {"style": "gate", "of": "f"}),
+        ("edge:z->mul_i", "z", "mul_i", [("z", "z*i")], {"style": "gate", "of": "z"}),
+        ("edge:i->mul_i", "i", "mul_i", [("i", "z*i")], {"style": "gate", "of": "i"}),
+        ("edge:mul_i->add", "mul_i", "add", [("z*i", "c")], {}),
+        ("edge:tanh_c->mul_o", "tanh_c", "mul_o", [("tanh(c)", "y")], {}),
         ("edge:o->mul_o", "o", "mul_o", [("o", "y")], {"style": "gate", "of": "o"}),
         ("edge:mul_o->y", "mul_o", "y", [], {"lw": 1.6}),
         ("bus", "y_prev", None, [],
@@ -249,15 +306,16 @@ ODYSSEY = {
         ("y", "state", (0.0, 7.8), {"value_at": "left"}),
     ],
     "edges": [
-        ("edge:z->mul_i", "z", "mul_i", [("z", "zi")], {"style": "gate", "of": "z"}),
-        ("edge:i->mul_i", "i", "mul_i", [("i", "zi")], {"style": "gate", "of": "i"}),
-        ("edge:mul_i->c", "mul_i", "c", [("zi", "c")], {}),
-        ("edge:c->mul_f", "c", "mul_f", [("c_prev", "fc")],
+        ("edge:z->mul_i", "z", "mul_i", [("z", "z*i")], {"style": "gate", "of": "z"}),
+        ("edge:i->mul_i", "i", "mul_i", [("i", "z*i")], {"style": "gate", "of": "i"}),
+        ("edge:mul_i->c", "mul_i", "c", [("z*i", "c")], {}),
+        ("edge:c->mul_f", "c", "mul_f", [("c_prev", "c_prev*f")],
          {"style": "cell", "rad": 0.5, "lw": 2.0}),
-        ("edge:mul_f->c", "mul_f", "c", [("fc", "c")], {"style": "cell", "rad": 0.5, "lw": 2.0}),
-        ("edge:f->mul_f", "f", "mul_f", [("f", "fc")], {"style": "gate", "of": "f"}),
-        ("edge:c->tanh_c", "c", "tanh_c", [("c", "tanh_c")], {"style": "cell", "lw": 1.6}),
-        ("edge:tanh_c->mul_o", "tanh_c", "mul_o", [("tanh_c", "y")], {}),
+        ("edge:mul_f->c", "mul_f", "c", [("c_prev*f", "c")],
+         {"style": "cell", "rad": 0.5, "lw": 2.0}),
+        ("edge:f->mul_f", "f", "mul_f", [("f", "c_prev*f")], {"style": "gate", "of": "f"}),
+        ("edge:c->tanh_c", "c", "tanh_c", [("c", "tanh(c)")], {"style": "cell", "lw": 1.6}),
+        ("edge:tanh_c->mul_o", "tanh_c", "mul_o", [("tanh(c)", "y")], {}),
         ("edge:o->mul_o", "o", "mul_o", [("o", "y")], {"style": "gate", "of": "o"}),
         ("edge:mul_o->y", "mul_o", "y", [], {"lw": 1.6}),
         *_feeds("z", *_OPOS["z"], "below"),

@@ -157,14 +157,20 @@ def _arrows_from_equations():
     return frozenset(plain), frozenset(peephole)
 
 
+_ARROWS = _arrows_from_equations()
 #: Every arrow ``(input, output)`` of the forward equations without peepholes, read from
 #: :data:`lstmkit.equations.EQUATIONS`: ``"c_prev*f"`` is
 #: :math:`\boldsymbol{c}^{(t-1)} \odot \boldsymbol{f}`, ``"z*i"`` is
 #: :math:`\boldsymbol{z} \odot \boldsymbol{i}`, ``"tanh(c)"`` is
-#: :math:`\tanh(\boldsymbol{c}^{(t)})`.
-#: The arrows the peepholes add (``PEEPHOLE_EDGES``): the input and forget gates see
-#: the old cell, the output gate the new one.
-EQUATION_EDGES, PEEPHOLE_EDGES = _arrows_from_equations()
+#: :math:`\tanh(\boldsymbol{c}^{(t)})`; 17 arrows.
+#:
+#: :meta hide-value:
+EQUATION_EDGES = _ARROWS[0]
+#: The 3 arrows the peepholes add: the input and forget gates see the old cell
+#: ``c_prev``, the output gate the new one ``c``.
+#:
+#: :meta hide-value:
+PEEPHOLE_EDGES = _ARROWS[1]
 
 _SYMBOLS = {
     "z": r"$\boldsymbol{z}$",
@@ -205,6 +211,8 @@ _R = 0.5  # gate radius
 
 # fmt: off
 #: The "electronic circuit" drawing: nodes, edges and texts in data units.
+#:
+#: :meta hide-value:
 CIRCUIT = {
     "xlim": (-0.9, 12.9), "ylim": (-1.05, 6.75), "width": 7.0, "box": ((1.0, 0.15), 9.9, 6.5),
     "nodes": [
@@ -294,6 +302,8 @@ def _feeds(g, x0, y0, side):
 
 # fmt: off
 #: The "Space Odyssey" drawing of Greff et al. (2017): nodes, edges and texts.
+#:
+#: :meta hide-value:
 ODYSSEY = {
     "xlim": (-5.3, 5.3), "ylim": (-1.95, 8.35), "width": 5.6, "box": None,
     "nodes": [

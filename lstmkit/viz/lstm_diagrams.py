@@ -22,7 +22,7 @@ state),
    \boldsymbol{y}^{(t)} &= \boldsymbol{o} \odot \tanh(\boldsymbol{c}^{(t)}).
 
 The arrows of these equations are read from the one table of them,
-:data:`lstmkit.equations.EQUATIONS` (which is tested against :mod:`lstmkit.lstm`):
+``EQUATIONS`` of :mod:`lstmkit.equations` (which is tested against :mod:`lstmkit.lstm`):
 :data:`EQUATION_EDGES` lists which quantity each equation reads (an arrow
 ``input -> output``; ``"c_prev*f"`` is :math:`\boldsymbol{c}^{(t-1)} \odot
 \boldsymbol{f}`, ``"z*i"`` is :math:`\boldsymbol{z} \odot \boldsymbol{i}`), and
@@ -159,7 +159,7 @@ def _arrows_from_equations():
 
 _ARROWS = _arrows_from_equations()
 #: Every arrow ``(input, output)`` of the forward equations without peepholes, read from
-#: :data:`lstmkit.equations.EQUATIONS`: ``"c_prev*f"`` is
+#: ``EQUATIONS`` of :mod:`lstmkit.equations`: ``"c_prev*f"`` is
 #: :math:`\boldsymbol{c}^{(t-1)} \odot \boldsymbol{f}`, ``"z*i"`` is
 #: :math:`\boldsymbol{z} \odot \boldsymbol{i}`, ``"tanh(c)"`` is
 #: :math:`\tanh(\boldsymbol{c}^{(t)})`; 17 arrows.

@@ -12,6 +12,8 @@ and calls its submodules by name:
 ``lk.tasks``          the adding problem and the Seattle temperature series
 ``lk.train``          a small training loop for a recurrent model plus readout
 ``lk.viz``            diagrams and sliders that work with and without a kernel
+``lk.lstm_fast``      the same LSTM, computed faster, for training loops and benchmarks
+``lk.equations``      the LSTM's equations and deltas in LaTeX, tied to ``lk.lstm``
 ``lk.feedforward``    dense layers and convolutions, the non-recurrent mappings of ch. 1
 ``lk.task_types``     bidirectional RNN, generation with feedback, encoder-decoder
 ``lk.ctc``            the CTC collapsing map and greedy (best-path) decoding
@@ -34,6 +36,7 @@ _SUBMODULES = (
     *("feedforward", "task_types", "ctc"),  # chapter 1
     *("perceptron", "mlp", "graphics"),  # chapter 3
     *("dims",),  # chapter 6
+    *("lstm_fast", "equations"),  # chapters 4 and 5
 )
 __all__ = list(_SUBMODULES)
 

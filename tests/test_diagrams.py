@@ -208,60 +208,6 @@ def test_task_type_rejects_unknown_kind():
         rnn_diagrams.task_type(3)
 
 
-# ----------------------------------------------------------------------------- LSTM
-@pytest.mark.parametrize("draw", [lstm_diagrams.lstm_circuit, lstm_diagrams.lstm_odyssey])
-def test_lstm_peepholes_switch(draw):
-    with_peep = draw(peepholes=True)
-    peep = find_artists(with_peep, "peephole:")
-    assert sorted(a.get_gid() for a in peep) == ["peephole:f", "peephole:i", "peephole:o"]
-    assert all(same_color(a.get_edgecolor(), colors.PEEPHOLE) for a in peep)
-    assert all(a.get_linestyle() not in ("-", "solid") for a in peep)
-    assert find_artists(draw(peepholes=False), "peephole:") == []
-
-
-@pytest.mark.parametrize("draw", [lstm_diagrams.lstm_circuit, lstm_diagrams.lstm_odyssey])
-def test_lstm_gates_have_their_colours(draw):
-    fig = draw()
-    for g in "zifo":
-        assert same_color(node_patch(fig, g).get_edgecolor(), colors.GATE_COLORS[g])
-    for op in ("mul_i", "mul_f", "mul_o", "tanh_c"):
-        node_patch(fig, op)
-    assert len(find_artists(fig, "node:mul_")) == 3
-
-
-def test_lstm_circuit_structure():
-    fig = lstm_diagrams.lstm_circuit()
-    for name in ("c_prev", "c", "y_prev", "y", "x", "add"):
-        node_patch(fig, name)
-    highway = [a for a in find_artists(fig, "edge:") if same_color(a.get_edgecolor(), colors.CELL)]
-    assert len(highway) >= 3
-
-
-def test_lstm_values_and_deltas_colour_gates():
-    fig = lstm_diagrams.lstm_circuit(values={"f": np.array([0.9, 0.1]), "o": -0.5}, unit=1)
-    assert np.allclose(node_patch(fig, "f").get_facecolor(), colors.activation_color(0.1))
-    assert np.allclose(node_patch(fig, "o").get_facecolor(), colors.activation_color(-0.5))
-    fig = lstm_diagrams.lstm_odyssey(deltas={"i": 0.01, "f": 1.0})
-    assert luminance(node_patch(fig, "f").get_facecolor()) < luminance(
-        node_patch(fig, "i").get_facecolor()
-    )
-    with pytest.raises(ValueError, match="keys must be among"):
-        lstm_diagrams.lstm_circuit(values={"g": 1.0})
-    with pytest.raises(ValueError, match=r"\(H,\)"):
-        lstm_diagrams.lstm_circuit(deltas={"c": np.zeros((2, 3))})
-    with pytest.raises(TypeError):
-        lstm_diagrams.lstm_circuit(values=[0.1, 0.2])
-
-
-@pytest.mark.parametrize("draw", [lstm_diagrams.lstm_circuit, lstm_diagrams.lstm_odyssey])
-def test_lstm_edge_width_follows_the_gate_value(draw):
-    def width(fig):
-        (arrow,) = find_artists(fig, "edge:f->mul_f")
-        return arrow.get_linewidth()
-
-    assert width(draw(values={"f": 0.95})) > width(draw(values={"f": 0.05}))
-
-
 def test_draws_into_a_given_axes():
     fig, axes = plt.subplots(1, 2, figsize=(7, 3))
     before = plt.get_fignums()
@@ -403,8 +349,6 @@ DIAGRAMS = {
     "rnn_blackbox": lambda: rnn_diagrams.rnn_blackbox(),
     "task_type": lambda: rnn_diagrams.task_type("seq2seq"),
     "task_types": lambda: rnn_diagrams.task_types(),
-    "lstm_circuit": lambda: lstm_diagrams.lstm_circuit(),
-    "lstm_odyssey": lambda: lstm_diagrams.lstm_odyssey(),
     "chain_graph": lambda: chain_rule.chain_graph(4),
     "two_paths_graph": lambda: chain_rule.two_paths_graph(),
     "n_paths_graph": lambda: chain_rule.n_paths_graph(4),

@@ -111,7 +111,8 @@ class FastDeltas:
 
     @property
     def x(self):
-        r""":math:`\delta x(t) = \sum_\star W_\star^\top \delta\bar\star(t)`, ``(T, B, D)``."""
+        r""":math:`\delta x(t) = W^\top [\delta\bar z; \delta\bar\imath; \delta\bar f;
+        \delta\bar o](t)`, ``(T, B, D)``."""
         T, B, H4 = self._s.dbars.shape
         return (self._s.dbars.reshape(T * B, H4) @ self._s.W).reshape(T, B, -1)
 

@@ -55,6 +55,7 @@ __all__ = [
     "init_params",
     "forward",
     "backward",
+    "chunked_bptt",
     "step_contributions",
     "hidden_jacobian",
 ]
@@ -219,17 +220,17 @@ def forward(params, x, h0=None):
 
 
 def backward(params, cache, dJ_do, truncate=None):
-    r"""Backpropagation through time.
+    r"""Backpropagation through time: the gradient of :math:`J` and the deltas.
 
-    Given :math:`\partial J/\partial o(t)` for every step, run the recursion backwards
-    from :math:`t = T` (where :math:`\delta a(T+1) = 0`):
+    Given :math:`\partial J/\partial o(t)` for every step, run backwards from
+    :math:`t = T` (where :math:`\delta a(T+1) = 0`)
 
     .. math::
 
         \delta h(t) &= V^\top \frac{\partial J}{\partial o(t)} + W^\top \delta a(t+1) \\
         \delta a(t) &= \delta h(t) \odot \big(1 - h(t)^2\big)
 
-    and then sum the contributions of all steps:
+    and sum the contributions of all steps (and all batch entries):
 
     .. math::
 
@@ -238,27 +239,13 @@ def backward(params, cache, dJ_do, truncate=None):
         \frac{\partial J}{\partial b} = \sum_t \delta a(t), \\
         \frac{\partial J}{\partial V} = \sum_t \frac{\partial J}{\partial o(t)} h(t)^\top,
         \quad
-        \frac{\partial J}{\partial c} = \sum_t \frac{\partial J}{\partial o(t)},
+        \frac{\partial J}{\partial c} = \sum_t \frac{\partial J}{\partial o(t)}.
 
-    where the sums also run over the batch.
-
-    **Truncated BPTT.** With ``truncate=k`` only the paths from an output :math:`o(t)`
-    back to pre-activations :math:`a(s)` with :math:`t - s < k` are kept: the error
-    entering at step :math:`t` reaches :math:`a(t), a(t-1), \dots, a(t-k+1)` and stops.
-    So ``truncate=1`` keeps no path through :math:`W` at all, and ``truncate=None``
-    (or any ``k >= T``) is full BPTT. The deltas then hold the truncated sums: ``deltas.h``
-    and ``deltas.a`` at step :math:`s` collect the errors of the outputs
-    :math:`o(s), \dots, o(s+k-1)`; ``deltas.x`` and ``deltas.h0`` are one local step
-    further, :math:`U^\top \delta a(s)` and :math:`W^\top \delta a(1)`.
-    This is the gradient of :math:`\sum_t J_t` when every :math:`o(t)` is computed from
-    a state :math:`h(t-k)` that is held constant (the initial state :math:`h(0)`,
-    ``h0``, when :math:`t \le k`).
-
-    The other common meaning of truncated BPTT, cutting a long sequence into chunks,
-    carrying the state from chunk to chunk and updating the parameters after each chunk,
-    needs no option: run :func:`forward` on each chunk with ``h0`` set to the last
-    state of the previous chunk, ``cache.h[-1]`` (its :math:`h(T)`); the backward pass
-    stops at ``h0``.
+    With ``truncate=k`` the error of each output :math:`o(t)` is carried back at most
+    :math:`k` steps: only the paths from :math:`o(t)` to :math:`a(s)` with
+    :math:`t - s < k` are summed (``k = 1`` keeps no path through :math:`W`; ``None`` or
+    ``k >= T`` is full BPTT). This costs :math:`k` times the work of full BPTT.
+    :func:`chunked_bptt` is the other truncation, by chunks.
 
     Parameters
     ----------
@@ -267,17 +254,18 @@ def backward(params, cache, dJ_do, truncate=None):
     cache : RNNCache
         What :func:`forward` returned.
     dJ_do : ndarray, shape (T, B, K)
-        :math:`\partial J / \partial o(t)` at index ``t - 1``; put zeros at steps without
+        :math:`\partial J / \partial o(t)` at index ``t - 1``; zeros at steps without
         a loss term.
     truncate : int, optional
-        Truncation length ``k`` (see above). ``None`` means full BPTT.
+        Truncation length ``k``; ``None`` means full BPTT.
 
     Returns
     -------
     grads : dict
         :math:`\partial J/\partial\theta` for ``U, W, b, V, c``, same shapes as ``params``.
     deltas : RNNDeltas
-        ``o, h, a, x, h0`` as described in :class:`RNNDeltas`.
+        ``o (T, B, K)``, ``h, a (T, B, H)``, ``x (T, B, D)``, ``h0 (B, H)``, as described
+        in :class:`RNNDeltas`.
     """
     shapes, dtype = _checks.params(params, PARAM_SHAPES)
     tbh = ("T", "B", "H")
@@ -358,6 +346,83 @@ def _bptt_truncated(W, dJ_dh_local, dtanh, k):
         window.sum(axis=0, out=delta_h[t])
         window_a.sum(axis=0, out=delta_a[t])
     return delta_h, delta_a
+
+
+def _half_squared_error(o, target):
+    """J = 1/2 sum (o - target)^2 and dJ/do = o - target."""
+    diff = o - target
+    return 0.5 * float(np.vdot(diff, diff)), diff
+
+
+def chunked_bptt(params, x, target, chunk, *, loss=None, h0=None, update=None):
+    r"""Truncated BPTT by chunks: the state is carried over, the errors are not.
+
+    The steps :math:`1, \dots, T` are cut into chunks of ``chunk`` steps (the last one
+    may be shorter). For the chunk of steps :math:`s, \dots, e`:
+
+    .. math::
+
+        J_c = \sum_{t=s}^{e} \text{loss}\big(o(t), y(t)\big), \qquad
+        g_c = \frac{\partial J_c}{\partial \theta}\Big|_{h(s-1)\ \text{held constant}}
+
+    computed by :func:`forward` from the initial state :math:`h(s-1)`, the last state of
+    the previous chunk (``h0`` for the first), and :func:`backward`, which stops at that
+    state. Every step is run forward and backward once, as in full BPTT, but only
+    ``chunk`` states are stored at a time. If ``update`` is given, ``update(g_c)`` is
+    called after each chunk (for example an optimiser step that changes ``params`` in
+    place), so the next chunk runs with the updated parameters.
+
+    Parameters
+    ----------
+    params : dict
+        ``U, W, b, V, c`` (see :func:`init_params`).
+    x : ndarray, shape (T, B, D)
+        The whole input sequence.
+    target : ndarray, shape (T, B, K)
+        The target :math:`y(t)` of every step.
+    chunk : int
+        Steps per chunk, at least 1; ``chunk >= T`` is one chunk, i.e. full BPTT.
+    loss : callable, optional
+        ``loss(o, target) -> (value, dJ/do)`` for the arrays of one chunk, shaped
+        ``(k, B, K)``. Default: :math:`\tfrac12 \sum \lVert o(t) - y(t) \rVert^2`, whose
+        derivative is :math:`o(t) - y(t)`.
+    h0 : ndarray, shape (B, H), optional
+        The initial state :math:`h(0)`; zeros if omitted.
+    update : callable, optional
+        Called as ``update(grads)`` after each chunk.
+
+    Returns
+    -------
+    grads : list of dict
+        :math:`g_c` for every chunk, each with the keys and shapes of ``params``.
+    values : ndarray, shape (number of chunks,)
+        :math:`J_c` for every chunk.
+    h_last : ndarray, shape (B, H)
+        The last state :math:`h(T)`.
+    """
+    shapes, dtype = _checks.params(params, PARAM_SHAPES)
+    _checks.data("x", x, ("T", "B", "D"), shapes, dtype)
+    _checks.data("target", target, ("T", "B", "K"), shapes, dtype)
+    chunk = _checks.positive_int("chunk", chunk)
+    h = _checks.state("h0", h0, shapes, dtype)
+    if loss is None:
+        loss = _half_squared_error
+    elif not callable(loss):
+        raise TypeError(f"loss must be a callable loss(o, target); got {type(loss).__name__}")
+    if update is not None and not callable(update):
+        raise TypeError(f"update must be a callable update(grads); got {type(update).__name__}")
+    grads, values = [], []
+    for start in range(0, x.shape[0], chunk):
+        part = slice(start, start + chunk)
+        cache = forward(params, x[part], h)
+        value, dJ_do = loss(cache.o, target[part])
+        g, _ = backward(params, cache, np.asarray(dJ_do, dtype=dtype))
+        h = cache.h[-1].copy()  # carried into the next chunk as a constant
+        grads.append(g)
+        values.append(float(value))
+        if update is not None:
+            update(g)
+    return grads, np.array(values), h
 
 
 def step_contributions(cache, deltas):

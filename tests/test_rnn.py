@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from lstmkit import gradcheck, rnn
+from lstmkit import gradcheck, losses, optim, rnn
 
 TOL = 1e-7  # max relative error of a gradient check (norm-based, see lstmkit.gradcheck)
 
@@ -284,6 +284,114 @@ def test_truncate_one_keeps_no_recurrent_path():
     _, d = rnn.backward(params, cache, G, truncate=1)
     np.testing.assert_allclose(d.h, G @ params["V"], rtol=1e-14)
     np.testing.assert_allclose(d.a, (G @ params["V"]) * (1 - cache.h**2), rtol=1e-14)
+
+
+# ----------------------------------------------------------------------------------------
+# truncated BPTT by chunks
+# ----------------------------------------------------------------------------------------
+
+
+def chunk_problem(T=9, seed=1):
+    params, x, h0, _ = make_problem(T=T, seed=seed)
+    target = np.random.default_rng(seed + 10).standard_normal((T, x.shape[1], 2))
+    return params, x, h0, target
+
+
+def test_chunked_with_one_chunk_is_full_bptt():
+    params, x, h0, target = chunk_problem()
+    cache = rnn.forward(params, x, h0)
+    full, _ = rnn.backward(params, cache, cache.o - target)
+    for chunk in (9, 20):
+        grads, values, h_last = rnn.chunked_bptt(params, x, target, chunk, h0=h0)
+        assert len(grads) == 1 and values.shape == (1,)
+        assert values[0] == pytest.approx(0.5 * np.sum((cache.o - target) ** 2), rel=1e-14)
+        for key in params:
+            np.testing.assert_allclose(grads[0][key], full[key], rtol=1e-13, atol=1e-14)
+        np.testing.assert_array_equal(h_last, cache.h[-1])
+
+
+def test_chunk_gradients_hold_the_carried_state_constant():
+    """Chunk c's gradient is that of J_c with h(s-1) a constant: finite differences."""
+    params, x, h0, target = chunk_problem()
+    chunk = 4
+    grads, values, _ = rnn.chunked_bptt(params, x, target, chunk, h0=h0)
+    assert len(grads) == 3 and values.shape == (3,)  # steps 1-4, 5-8, 9
+    h_start = [h0] + [rnn.forward(params, x, h0).h[s - 1] for s in (4, 8)]
+    for c, start in enumerate((0, 4, 8)):
+        part = slice(start, start + chunk)
+
+        def chunk_loss(p, c=c, part=part):
+            return 0.5 * float(np.sum((rnn.forward(p, x[part], h_start[c]).o - target[part]) ** 2))
+
+        assert chunk_loss(params) == pytest.approx(values[c], rel=1e-13)
+        assert gradcheck.max_rel_error(chunk_loss, params, grads[c]) <= TOL
+
+
+def test_chunked_sum_differs_from_full_gradient_and_state_is_carried():
+    params, x, h0, target = chunk_problem()
+    cache = rnn.forward(params, x, h0)
+    full, _ = rnn.backward(params, cache, cache.o - target)
+    grads, values, h_last = rnn.chunked_bptt(params, x, target, 3, h0=h0)
+    summed = {k: sum(g[k] for g in grads) for k in params}
+    # V and c see no recurrent path: identical; W loses the paths across chunk borders
+    np.testing.assert_allclose(summed["V"], full["V"], rtol=1e-12, atol=1e-13)
+    np.testing.assert_allclose(summed["c"], full["c"], rtol=1e-12, atol=1e-13)
+    assert np.abs(summed["W"] - full["W"]).max() > 1e-3
+    # the forward pass is not cut: same loss and same last state as one long pass
+    assert values.sum() == pytest.approx(0.5 * np.sum((cache.o - target) ** 2), rel=1e-13)
+    np.testing.assert_allclose(h_last, cache.h[-1], rtol=1e-13, atol=1e-14)
+
+
+def test_chunked_update_runs_after_every_chunk_with_new_parameters():
+    params, x, h0, target = chunk_problem()
+    mine = {k: v.copy() for k, v in params.items()}
+    opt = optim.SGD(lr=0.01)
+    calls = []
+
+    def update(g):
+        calls.append(g)
+        opt.step(mine, g)
+
+    grads, _, h_last = rnn.chunked_bptt(mine, x, target, 4, h0=h0, update=update)
+    assert len(calls) == 3 and all(a is b for a, b in zip(calls, grads, strict=True))
+    # the same loop written out: forward a chunk, backward, step, carry the state
+    ref = {k: v.copy() for k, v in params.items()}
+    h = h0
+    for start in (0, 4, 8):
+        part = slice(start, start + 4)
+        cache = rnn.forward(ref, x[part], h)
+        g, _ = rnn.backward(ref, cache, cache.o - target[part])
+        h = cache.h[-1]
+        for k in ref:
+            ref[k] -= 0.01 * g[k]
+    for k in params:
+        np.testing.assert_allclose(mine[k], ref[k], rtol=1e-13, atol=1e-15)
+        assert np.abs(mine[k] - params[k]).max() > 1e-5
+    np.testing.assert_allclose(h_last, h, rtol=1e-13, atol=1e-15)
+
+
+def test_chunked_takes_a_loss_function():
+    params, x, h0, target = chunk_problem(T=6)
+    grads, values, _ = rnn.chunked_bptt(params, x, target, 6, h0=h0, loss=losses.mse)
+    cache = rnn.forward(params, x, h0)
+    value, dJ_do = losses.mse(cache.o, target)
+    full, _ = rnn.backward(params, cache, dJ_do)
+    assert values[0] == pytest.approx(value, rel=1e-14)
+    np.testing.assert_allclose(grads[0]["W"], full["W"], rtol=1e-13, atol=1e-15)
+
+
+def test_chunked_rejects_bad_input():
+    params, x, h0, target = chunk_problem(T=5)
+    with pytest.raises(ValueError, match="chunk must be a positive int"):
+        rnn.chunked_bptt(params, x, target, 0)
+    with pytest.raises(TypeError, match="chunk must be a positive int"):
+        rnn.chunked_bptt(params, x, target, 2.0)
+    with pytest.raises(ValueError, match=r"target must have shape \(T, B, K\)"):
+        rnn.chunked_bptt(params, x, target[:, :, :1], 2)
+    with pytest.raises(TypeError, match="loss must be a callable"):
+        rnn.chunked_bptt(params, x, target, 2, loss="mse")
+    with pytest.raises(TypeError, match="update must be a callable"):
+        rnn.chunked_bptt(params, x, target, 2, update=1)
 
 
 # ----------------------------------------------------------------------------------------

@@ -3,11 +3,12 @@
 Used by ``tests/test_lab_browser.py`` and ``benchmarks/bench_live_slider.py``.
 
 :func:`jupyterlab` starts the JupyterLab of the book's ``.venv`` on 127.0.0.1 at a free port,
-without a token, on a temporary copy of the notebooks (Run All must not overwrite the
-committed outputs), with its own settings, config and data folders so that nothing of the
-machine's own Jupyter set-up takes part, news and update checks off and the extension
-manager read-only: nothing is fetched from the internet. The kernels get the environment
-``make lab`` gives them: no ``LSTMKIT_STATIC_FRAMES``, so sliders are live only.
+without a token, on a temporary copy of the notebooks beside links to the rest of the
+repository (Run All must not overwrite the committed outputs), with its own settings,
+config and data folders so that nothing of the machine's own Jupyter set-up takes part,
+news and update checks off and the extension manager read-only: nothing is fetched from
+the internet. The kernels get the environment ``make lab`` gives them: no
+``LSTMKIT_STATIC_FRAMES``, so sliders are live only.
 """
 
 import contextlib
@@ -106,7 +107,14 @@ def jupyterlab(notebooks=None, *, timeout=60):
         python = Path(sys.executable)
     with tempfile.TemporaryDirectory(prefix="fflab-") as tmp:
         home = Path(tmp)
-        root = home / "chapters"
+        # The repository's layout, as `make lab` sees it (a notebook may read
+        # ../references.bib): links to the top-level entries, a copy of chapters/.
+        repo = home / "repo"
+        repo.mkdir()
+        for entry in ROOT.iterdir():
+            if entry.name not in ("chapters", ".git", "_build"):
+                (repo / entry.name).symlink_to(entry)
+        root = repo / "chapters"
         root.mkdir()
         for name in notebooks or chapter_notebooks():
             shutil.copy(CHAPTERS / name, root / Path(name).name)  # a name, or a path
@@ -169,7 +177,8 @@ def _wait_until_up(url, process, log_path, timeout):
 
 def open_notebook(page, lab, name, timeout=90_000):
     """Open ``name`` in JupyterLab and wait until its kernel is idle."""
-    page.goto(f"{lab.url}lab/tree/{name}", wait_until="domcontentloaded")
+    # ?reset: a fresh workspace, not the layout (and kernels) the last notebook left
+    page.goto(f"{lab.url}lab/tree/{name}?reset", wait_until="domcontentloaded")
     page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=timeout)
     wait_kernel_idle(page, timeout)
 

@@ -137,7 +137,7 @@ def _split_readout(params):
             "see init_lstm_many_to_one"
         )
     core = {k: v for k, v in params.items() if k not in READOUT_SHAPES}
-    shapes, dtype, _ = lstm._check_params(core)
+    shapes, dtype = lstm._check(core, "vanilla")
     readout = {k: params[k] for k in READOUT_SHAPES}
     _checks.params(readout, READOUT_SHAPES, shapes=shapes)
     for k in READOUT_SHAPES:

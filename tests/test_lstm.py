@@ -88,12 +88,9 @@ def test_sigmoid_correct_to_the_last_digits():
     assert ulps.max() <= 2.0
 
 
-def test_sigmoid_out_argument_and_symmetry():
+def test_sigmoid_symmetry():
     x = np.linspace(-20, 20, 41)
-    out = np.empty_like(x)
-    res = lstm.sigmoid(x, out=out)
-    assert res is out
-    np.testing.assert_allclose(out + lstm.sigmoid(-x), 1.0, rtol=0, atol=4.5e-16)
+    np.testing.assert_allclose(lstm.sigmoid(x) + lstm.sigmoid(-x), 1.0, rtol=0, atol=4.5e-16)
 
 
 # ----------------------------------------------------------------------------------------
@@ -124,7 +121,6 @@ def test_forward_matches_reference(peepholes):
     ref = reference_forward(params, x, y0, c0)
     for name in ("z", "i", "f", "o", "c", "y"):
         np.testing.assert_allclose(getattr(cache, name), ref[name], rtol=1e-13, atol=1e-14)
-    np.testing.assert_allclose(cache.tanh_c, np.tanh(cache.c), rtol=1e-15, atol=0)
     np.testing.assert_allclose(cache.z, np.tanh(cache.z_bar), rtol=1e-15)
     np.testing.assert_allclose(cache.o, lstm.sigmoid(cache.o_bar), rtol=1e-15)
     np.testing.assert_array_equal(cache.y_prev[0], y0)
@@ -318,7 +314,7 @@ def test_float32_stays_float32_and_agrees_with_float64(peepholes):
     c32 = lstm.forward(*f32)
     g32, d32 = lstm.backward(f32[0], c32, G.astype(np.float32))
     g64, d64 = lstm.backward(params, lstm.forward(params, x, y0, c0), G)
-    for name in ("z", "i", "f", "o", "c", "y", "tanh_c"):
+    for name in ("z", "i", "f", "o", "c", "y", "z_bar", "o_bar"):
         assert getattr(c32, name).dtype == np.float32
     for name in ("y", "z_bar", "i_bar", "f_bar", "c", "o_bar", "x", "y0", "c0"):
         assert getattr(d32, name).dtype == np.float32
@@ -329,81 +325,12 @@ def test_float32_stays_float32_and_agrees_with_float64(peepholes):
 
 
 # ----------------------------------------------------------------------------------------
-# Workspaces (out=), backward's blocks of steps, pre-activations computed on access
+# Pre-activations, the one-step functions, the variants
 # ----------------------------------------------------------------------------------------
-
-DELTA_NAMES = ("y", "z_bar", "i_bar", "f_bar", "c", "o_bar", "y0", "c0", "x")
-CACHE_NAMES = ("z", "i", "f", "o", "c", "y", "tanh_c", "z_bar", "i_bar", "f_bar", "o_bar")
-
-
-@pytest.mark.parametrize("peepholes", [True, False])
-def test_out_reuses_the_memory_and_gives_the_same_numbers(peepholes):
-    params, x, y0, c0, G = make_problem(peepholes=peepholes)
-    cache = lstm.forward(params, x, y0, c0)
-    grads, deltas = lstm.backward(params, cache, G)
-    expected_cache = {n: getattr(cache, n).copy() for n in CACHE_NAMES}
-    expected_deltas = {n: getattr(deltas, n).copy() for n in DELTA_NAMES}
-    # Another problem of the same sizes first, so that out= really holds other numbers.
-    p2, x2, y2, c2, G2 = make_problem(seed=1, peepholes=peepholes)
-    other = lstm.forward(p2, x2, y2, c2)
-    _, other_deltas = lstm.backward(p2, other, G2)
-    again = lstm.forward(params, x, y0, c0, out=other)
-    grads_again, deltas_again = lstm.backward(params, again, G, out=other_deltas)
-    assert np.shares_memory(again.c, other.c) and np.shares_memory(again.y, other.y)
-    assert np.shares_memory(deltas_again.c, other_deltas.c)
-    assert np.shares_memory(deltas_again.z_bar, other_deltas.z_bar)
-    for n in CACHE_NAMES:
-        np.testing.assert_array_equal(getattr(again, n), expected_cache[n], err_msg=n)
-    for n in DELTA_NAMES:
-        np.testing.assert_array_equal(getattr(deltas_again, n), expected_deltas[n], err_msg=n)
-    for k in params:
-        np.testing.assert_array_equal(grads_again[k], grads[k], err_msg=k)
-
-
-def test_out_must_match_type_sizes_and_dtype():
-    params, x, y0, c0, G = make_problem()
-    cache = lstm.forward(params, x)
-    _, deltas = lstm.backward(params, cache, G)
-    with pytest.raises(TypeError, match="out must be an LSTMCache returned by an earlier"):
-        lstm.forward(params, x, out=deltas)
-    with pytest.raises(TypeError, match="out must be an LSTMDeltas returned by an earlier"):
-        lstm.backward(params, cache, G, out=cache)
-    short = lstm.forward(params, x[:4])
-    msg = r"\(T, B, D, H\) = \(6, 3, 4, 5\); got an LSTMCache of \(T, B, D, H\) = \(4, 3, 4, 5\)"
-    with pytest.raises(ValueError, match=msg):
-        lstm.forward(params, x, out=short)
-    with pytest.raises(ValueError, match=r"\(T, B, D, H\) = \(6, 3, 2, 5\); got an LSTMCache"):
-        lstm.forward(lstm.init_params(2, 5, rng=np.random.default_rng(0)), x[..., :2], out=cache)
-    _, short_deltas = lstm.backward(params, short, G[:4])
-    with pytest.raises(ValueError, match=r"got an LSTMDeltas of \(T, B, H\) = \(4, 3, 5\)"):
-        lstm.backward(params, cache, G, out=short_deltas)
-    p32 = {k: v.astype(np.float32) for k, v in params.items()}
-    with pytest.raises(TypeError, match="out must have dtype float32, like the parameters"):
-        lstm.forward(p32, x.astype(np.float32), out=cache)
-
-
-@pytest.mark.parametrize("peepholes", [True, False])
-@pytest.mark.parametrize("block_bytes", [1, 3 * 5 * 5 * 3 * 8, 10**9])
-def test_backward_blocks_of_steps_give_the_same_result(monkeypatch, peepholes, block_bytes):
-    """One step per block, 3 steps per block (T = 7 leaves a block of 1), and one block."""
-    params, x, y0, c0, G = make_problem(T=7, peepholes=peepholes)
-    cache = lstm.forward(params, x, y0, c0)
-    expected, expected_d = lstm.backward(params, cache, G)  # default: one block here
-    assert lstm._block_steps(7, 3, 5, np.float64) == 7
-    monkeypatch.setattr(lstm, "BLOCK_BYTES", block_bytes)
-    assert lstm._block_steps(7, 3, 5, np.float64) == {1: 1, 1800: 3, 10**9: 7}[block_bytes]
-    grads, d = lstm.backward(params, cache, G)
-    for k in params:
-        np.testing.assert_allclose(grads[k], expected[k], rtol=1e-14, atol=1e-15, err_msg=k)
-    for n in DELTA_NAMES:
-        np.testing.assert_allclose(getattr(d, n), getattr(expected_d, n), rtol=1e-14, atol=1e-15)
-    errors = gradcheck.check(lambda p: loss_of(G, p, x, y0, c0), params, grads)
-    assert max(errors.values()) <= TOL, errors
 
 
 @pytest.mark.parametrize("peepholes", [True, False])
 def test_pre_activations_match_the_equations(peepholes):
-    """z_bar, i_bar, f_bar, o_bar are computed again on access: the same numbers."""
     params, x, y0, c0, _ = make_problem(peepholes=peepholes)
     cache = lstm.forward(params, x, y0, c0)
     p = params
@@ -418,13 +345,80 @@ def test_pre_activations_match_the_equations(peepholes):
         np.testing.assert_array_equal(getattr(cache, g), lstm.sigmoid(getattr(cache, f"{g}_bar")))
 
 
-def test_out_can_continue_from_its_own_last_state():
-    """Carrying the state on (truncated BPTT) while computing in the same memory."""
-    params, x, y0, c0, _ = make_problem(T=8)
-    full = lstm.forward(params, x, y0, c0)
-    expected_y, expected_c = full.y[4:].copy(), full.c[4:].copy()
-    first = lstm.forward(params, x[:4], y0, c0)
-    second = lstm.forward(params, x[4:], first.y[-1], first.c[-1], out=first)
-    assert np.shares_memory(second.y, first.y)
-    np.testing.assert_allclose(second.y, expected_y, rtol=1e-14, atol=1e-15)
-    np.testing.assert_allclose(second.c, expected_c, rtol=1e-14, atol=1e-15)
+def test_forward_step_is_one_step_of_forward():
+    params, x, y0, c0, _ = make_problem()
+    cache = lstm.forward(params, x, y0, c0)
+    step = lstm.forward_step(params, x[2], cache.y[1], cache.c[1])
+    assert tuple(step) == lstm.STEP
+    for name, value in step.items():
+        np.testing.assert_array_equal(value, getattr(cache, name)[2], err_msg=name)
+
+
+def test_backward_step_is_one_step_of_backward():
+    params, x, y0, c0, G = make_problem()
+    cache = lstm.forward(params, x, y0, c0)
+    _, d = lstm.backward(params, cache, G)
+    now = {k: getattr(cache, k)[2] for k in lstm.STEP}
+    later = {k: getattr(d, k)[3] for k in lstm.DELTAS}
+    step = lstm.backward_step(params, now, cache.c[1], G[2], later, cache.f[3])
+    assert set(step) == set(lstm.DELTAS)
+    for name, value in step.items():
+        np.testing.assert_array_equal(value, getattr(d, name)[2], err_msg=name)
+
+
+VARIANT_CASES = [(v, p) for v in lstm.VARIANTS for p in (True, False)]
+
+
+@pytest.mark.parametrize(("variant", "peepholes"), VARIANT_CASES)
+def test_every_variant_passes_a_gradient_check(variant, peepholes):
+    """Parameters, inputs, initial states and every delta, against central differences."""
+    params, x, y0, c0, G = make_problem(peepholes=peepholes)
+    cache = lstm.forward(params, x, y0, c0, variant=variant)
+    assert cache.variant == variant
+    grads, d = lstm.backward(params, cache, G)
+
+    def loss(p=params, x_=x, y0_=y0, c0_=c0):
+        return float(np.sum(G * lstm.forward(p, x_, y0_, c0_, variant=variant).y))
+
+    errors = gradcheck.check(lambda p: loss(p=p), params, grads)
+    assert max(errors.values()) <= TOL, errors
+    assert gradcheck.check(lambda a: loss(x_=a), x, d.x) <= TOL
+    assert gradcheck.check(lambda a: loss(y0_=a), y0, d.y0) <= TOL
+    assert gradcheck.check(lambda a: loss(c0_=a), c0, d.c0) <= TOL
+
+
+@pytest.mark.parametrize(("variant", "peepholes"), VARIANT_CASES)
+def test_every_variant_has_the_right_cell_jacobians(variant, peepholes):
+    params, x, y0, c0, _ = make_problem(T=4, peepholes=peepholes)
+    cache = lstm.forward(params, x, y0, c0, variant=variant)
+    t, e = 2, 1e-6
+    jac = lstm.cell_jacobian(params, cache, t)
+
+    def c_at_t(c_prev):
+        # run on from c(t-1) = c_prev (y(t-1) follows c(t-1) through the step before)
+        o = cache.o[t - 1]
+        y_prev = o * (c_prev if variant == "no_output_activation" else np.tanh(c_prev))
+        if peepholes:  # o(t-1) reads c(t-1) through p_o too
+            o_bar = cache.o_bar[t - 1] + params["p_o"] * (c_prev - cache.c[t - 1])
+            o = lstm.sigmoid(o_bar)
+            y_prev = o * (c_prev if variant == "no_output_activation" else np.tanh(c_prev))
+        return lstm.forward_step(params, x[t], y_prev, c_prev, variant=variant)["c"]
+
+    for k in range(5):
+        bump = np.zeros((3, 5))
+        bump[:, k] = e
+        fd = (c_at_t(cache.c[t - 1] + bump) - c_at_t(cache.c[t - 1] - bump)) / (2 * e)
+        np.testing.assert_allclose(jac[:, :, k], fd, rtol=1e-6, atol=1e-9)
+
+
+def test_the_variants_change_one_line_each():
+    params, x, y0, c0, _ = make_problem()
+    no_f = lstm.forward(params, x, y0, c0, variant="no_forget_gate")
+    np.testing.assert_array_equal(no_f.f, 1.0)
+    np.testing.assert_array_equal(no_f.c, no_f.z * no_f.i + no_f.c_prev)
+    no_h = lstm.forward(params, x, y0, c0, variant="no_output_activation")
+    np.testing.assert_array_equal(no_h.y, no_h.o * no_h.c)
+    grads, d = lstm.backward(params, no_f, np.ones_like(no_f.y))
+    assert not d.f_bar.any() and not grads["W_f"].any() and not grads["p_f"].any()
+    with pytest.raises(ValueError, match="variant must be one of vanilla, no_forget_gate"):
+        lstm.forward(params, x, variant="no_input_gate")

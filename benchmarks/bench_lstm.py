@@ -52,7 +52,8 @@ def gemm_shapes(T, B, D, H):
 
 
 def lstmkit_worker(sizes, dtypes, repeat):
-    """Times of lstmkit with and without peepholes, and of the GEMM floor."""
+    """Times of lstmkit (lstm_fast, the training path) with and without peepholes, of the
+    readable lk.lstm at the two target sizes, and of the GEMM floor."""
     import numpy as np
 
     import lstmkit as lk
@@ -67,8 +68,8 @@ def lstmkit_worker(sizes, dtypes, repeat):
             for p in (False, True)
         )
 
-        def fwd_bwd(params, x=x, G=G):
-            lk.lstm.backward(params, lk.lstm.forward(params, x), G)  # deltas.x stays lazy
+        def fwd_bwd(params, x=x, G=G, lstm=lk.lstm_fast):
+            lstm.backward(params, lstm.forward(params, x), G)  # fast: deltas.x stays lazy
 
         def reusing(params, x=x, G=G):
             """forward + backward as in a training loop: each call computes in the cache
@@ -76,8 +77,10 @@ def lstmkit_worker(sizes, dtypes, repeat):
             last = {"cache": None, "deltas": None}
 
             def fwd_bwd_reused():
-                last["cache"] = lk.lstm.forward(params, x, out=last["cache"])
-                _, last["deltas"] = lk.lstm.backward(params, last["cache"], G, out=last["deltas"])
+                last["cache"] = lk.lstm_fast.forward(params, x, out=last["cache"])
+                _, last["deltas"] = lk.lstm_fast.backward(
+                    params, last["cache"], G, out=last["deltas"]
+                )
 
             return fwd_bwd_reused
 
@@ -90,6 +93,10 @@ def lstmkit_worker(sizes, dtypes, repeat):
             "floor_parts": floor,
             "flops": sum(2 * m * k * n for m, k, n in gemm_shapes(T, B, D, H).values()),
         }
+        if (T, B, D, H) in (TARGET_SIZE, SINGLE_SIZE):  # the readable lk.lstm, for scale
+            results[key(dtype, (T, B, D, H))]["readable"] = C.median_time(
+                lambda p=plain: fwd_bwd(p, lstm=lk.lstm), repeat=repeat, warmup=1
+            )
         if (T, B, D, H) == TARGET_SIZE:
             results[key(dtype, TARGET_SIZE)]["profile"] = profile(np, lk, plain, x, G, repeat)
     return {"blas": C.blas_info(), "results": results}
@@ -117,10 +124,11 @@ def profile(np, lk, params, x, G, repeat):
     """
     T, B, D = x.shape
     H = params["R_z"].shape[0]
-    WRb = lk.lstm._stack_all(params)  # [W R b], (4H, D + H + 1)
+    stacked = ([params[f"{m}_{g}"] for g in "zifo"] for m in "WRb")
+    WRb = np.concatenate([np.concatenate(s).reshape(4 * H, -1) for s in stacked], axis=1)
     R_T = WRb[:, D : D + H].T
-    cache = lk.lstm.forward(params, x)
-    _, deltas = lk.lstm.backward(params, cache, G)
+    cache = lk.lstm_fast.forward(params, x)
+    _, deltas = lk.lstm_fast.backward(params, cache, G)
     # lstmkit's shapes: [W R b] [x(t); y(t-1); 1] and R^T d(t+1) per step, on (., B)
     # columns, then one product of the (T*B, 4H) deltas with the (T*B, D+H+1) inputs
     inputs = np.ones((T, B, D + H + 1), x.dtype)
@@ -136,8 +144,8 @@ def profile(np, lk, params, x, G, repeat):
             np.matmul(R_T, d, out=dy)
 
     parts = {
-        "forward, total": lambda: lk.lstm.forward(params, x, out=cache),
-        "backward, total": lambda: lk.lstm.backward(params, cache, G, out=deltas),
+        "forward, total": lambda: lk.lstm_fast.forward(params, x, out=cache),
+        "backward, total": lambda: lk.lstm_fast.backward(params, cache, G, out=deltas),
         "forward: T step products [W R b] [x; y; 1]": step_products_forward,
         "backward: T step products R^T d": step_products_backward,
         "backward: [dW dR db], one product": lambda: dg.T @ inputs.reshape(T * B, -1),
@@ -145,7 +153,7 @@ def profile(np, lk, params, x, G, repeat):
     times = {name: C.median_time(fn, repeat=repeat, warmup=2) for name, fn in parts.items()}
     faults = resource.getrusage(resource.RUSAGE_SELF).ru_minflt
     for _ in range(repeat):
-        lk.lstm.backward(params, lk.lstm.forward(params, x), G)
+        lk.lstm_fast.backward(params, lk.lstm_fast.forward(params, x), G)
     faults = (resource.getrusage(resource.RUSAGE_SELF).ru_minflt - faults) / repeat
     return {**times, "page faults per fresh forward + backward": faults}
 
@@ -263,6 +271,8 @@ def summarize(lk_rounds, torch_rounds, sizes):
             "peepholes": median_ratio(lk_rounds, lk_rounds, k, "peepholes", "lstmkit"),
             "gflops": median_field(lk_rounds, k, "flops") / median_field(lk_rounds, k, "floor"),
         }
+        if "readable" in lk_rounds[0]["results"][k]:
+            row["readable"] = median_field(lk_rounds, k, "readable")
         for run, field in (("fresh", "lstmkit"), ("reused", "reused")):
             row[f"{run}_vs_floor"] = median_ratio(lk_rounds, lk_rounds, k, field, "floor")
             if torch_rounds:
@@ -297,6 +307,7 @@ def table(rows):
         "fresh / floor",
         "reused / floor",
         "peepholes cost",
+        "readable lk.lstm ms",
     ]
     body = []
     for r in rows:
@@ -315,6 +326,7 @@ def table(rows):
                 spread(r["fresh_vs_floor"]),
                 spread(r["reused_vs_floor"]),
                 f"{r['peepholes'][0]:.2f}x",
+                C.ms(r["readable"]) if "readable" in r else "",
             ]
         )
     return C.markdown_table(headers, body)
@@ -482,9 +494,10 @@ def main(argv=None):
         f"{rounds} rounds, each library in its own process, alternating A B A B; "
         f"{repeat} timed runs after 3 warm-up runs per measurement.\n",
         "- Work timed: `forward` + `backward` of J = sum(y * G), peepholes off (PyTorch has "
-        "none). lstmkit computes `deltas.x` lazily and it is not touched; PyTorch's `x` has "
-        "`requires_grad=False`, so neither computes dJ/dx. PyTorch's `.grad` is reset to "
-        "None before every run, so both allocate fresh gradients.",
+        "none), with `lk.lstm_fast` (what `lk.train` uses; the readable `lk.lstm` is timed "
+        "alone at two sizes, last column). It computes `deltas.x` lazily and it is not "
+        "touched; PyTorch's `x` has `requires_grad=False`, so neither computes dJ/dx. "
+        "PyTorch's `.grad` is reset to None before every run, so both allocate fresh gradients.",
         "- lstmkit runs two ways. *fresh*: `backward(params, forward(params, x), G)`, new "
         "arrays at every call, like PyTorch. *reused*: as in a training loop, each call "
         "passes the cache and the deltas of the previous call as `out=` "

@@ -12,6 +12,8 @@ and calls its submodules by name:
 ``lk.tasks``          the adding problem and the Seattle temperature series
 ``lk.train``          a small training loop for a recurrent model plus readout
 ``lk.viz``            diagrams and sliders that work with and without a kernel
+``lk.lstm_fast``      the same LSTM, computed faster, for training loops and benchmarks
+``lk.equations``      the LSTM's equations and deltas in LaTeX, tied to ``lk.lstm``
 ====================  ==========================================================
 
 Submodules are imported on first use, so ``import lstmkit`` stays cheap and does not
@@ -23,6 +25,7 @@ import importlib
 __version__ = "0.1.0"
 
 _SUBMODULES = ("rnn", "lstm", "gradcheck", "losses", "optim", "tasks", "train", "viz")
+_SUBMODULES += ("lstm_fast", "equations")
 __all__ = list(_SUBMODULES)
 
 

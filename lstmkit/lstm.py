@@ -4,25 +4,23 @@ For every step :math:`t = 1, \dots, T`, starting from :math:`y(0)` and :math:`c(
 
 .. math::
 
-  \bar z(t) &= W_z x(t) + R_z y(t-1) + b_z, & z(t) &= \tanh(\bar z(t)) \\
-  \bar\imath(t) &= W_i x(t) + R_i y(t-1) + p_i \odot c(t-1) + b_i, & i(t) &= \sigma(\bar\imath(t))\\
-  \bar f(t) &= W_f x(t) + R_f y(t-1) + p_f \odot c(t-1) + b_f, & f(t) &= \sigma(\bar f(t)) \\
-  c(t) &= z(t) \odot i(t) + c(t-1) \odot f(t) \\
-  \bar o(t) &= W_o x(t) + R_o y(t-1) + p_o \odot c(t) + b_o, & o(t) &= \sigma(\bar o(t)) \\
-  y(t) &= o(t) \odot \tanh(c(t))
+ \bar z(t) &= W_z x(t) + R_z y(t-1) + b_z,\;&& z(t) = \tanh(\bar z(t)) \\
+ \bar\imath(t) &= W_i x(t) + R_i y(t-1) + p_i \odot c(t-1) + b_i,\;&& i(t) = \sigma(\bar\imath(t))\\
+ \bar f(t) &= W_f x(t) + R_f y(t-1) + p_f \odot c(t-1) + b_f,\;&& f(t) = \sigma(\bar f(t)) \\
+ c(t) &= z(t) \odot i(t) + c(t-1) \odot f(t) \\
+ \bar o(t) &= W_o x(t) + R_o y(t-1) + p_o \odot c(t) + b_o,\;&& o(t) = \sigma(\bar o(t)) \\
+ y(t) &= o(t) \odot \tanh(c(t))
 
-The peephole terms :math:`p \odot c` are there only when ``params`` has ``p_i p_f p_o``.
+The :math:`p \odot c` terms (peepholes) are there only if ``params`` has ``p_i p_f p_o``.
 Two variants of Greff et al. change one line: ``"no_forget_gate"`` fixes :math:`f(t) = 1`,
 ``"no_output_activation"`` drops the tanh, :math:`y(t) = o(t) \odot c(t)`.
+:func:`forward_step` and :func:`backward_step` are one step on a batch, a row per sequence
+(:math:`W_z x(t)` is ``x @ W_z.T``); :func:`forward` and :func:`backward` loop them over
+time. ``x`` is ``(T, B, D)``, the rest ``(T, B, H)``; step :math:`t` is at index ``t - 1``
+(``cache.y[-1]`` is :math:`y(T)`). Caches and deltas hold fresh arrays, never parameters.
 
-:func:`forward_step` and :func:`backward_step` are one step of each pass on a batch, one
-row per sequence (so :math:`W_z x(t)` is ``x @ W_z.T``); :func:`forward` and
-:func:`backward` loop them over time. ``x`` is ``(T, B, D)``, the rest ``(T, B, H)``, and
-step :math:`t` is stored at index ``t - 1`` (``cache.y[-1]`` is :math:`y(T)`). A cache or
-deltas holds fresh arrays: changing the parameters afterwards changes nothing in it.
-
->>> params = lk.lstm.init_params(3, 4, rng=np.random.default_rng(0))  # D=3, H=4
->>> cache = lk.lstm.forward(params, np.ones((6, 2, 3)))  # T=6 steps of B=2 sequences
+>>> params = lk.lstm.init_params(3, 4, rng=np.random.default_rng(0))
+>>> cache = lk.lstm.forward(params, np.ones((6, 2, 3)))  # T=6, B=2
 >>> grads, deltas = lk.lstm.backward(params, cache, np.ones_like(cache.y))
 >>> grads["R_f"].shape, deltas.c.shape
 ((4, 4), (6, 2, 4))
@@ -85,7 +83,7 @@ class LSTMDeltas(SimpleNamespace):
 
 
 def init_params(
-    n_in, n_hidden, *, rng, peepholes=True, forget_bias=1.0, scale=None, dtype=np.float64
+    n_in, n_hidden, *, rng, peepholes=True, forget_bias=1.0, scale=None, dtype="float64"
 ):
     r"""Random parameters for ``D = n_in`` inputs and ``H = n_hidden`` cells, a dict.
 
@@ -130,10 +128,10 @@ def _check(params, variant):
 
 
 def forward_step(params, x, y_prev, c_prev, *, variant="vanilla"):
-    r"""One step on a batch: ``x (B, D)``, :math:`y(t-1), c(t-1)` ``(B, H)`` -> dict ``STEP``.
+    r"""One step on a batch: ``x (B, D)``, :math:`y(t-1), c(t-1)` ``(B, H)`` -> a dict.
 
-    Each line is an equation of the module docstring (its label in the book in parentheses);
-    without peepholes the :math:`p` are 0.
+    Its keys are ``STEP``: ``z_bar z i_bar i f_bar f c o_bar o y``, each ``(B, H)``. Each line
+    is an equation of the module docstring, its label in the book in parentheses.
     """
     p = params
     p_i, p_f, p_o = (p.get(k, 0.0) for k in PEEPHOLES)
@@ -155,23 +153,25 @@ def backward_step(params, now, c_prev, dJ_dy, later, f_later, *, variant="vanill
 
     ``now`` is the step's :func:`forward_step` dict, ``c_prev`` is :math:`c(t-1)`, ``dJ_dy``
     is :math:`\Delta(t) = \partial J/\partial y(t)` from outside the recurrence, ``later``
-    holds the deltas of step :math:`t+1` and ``f_later`` is :math:`f(t+1)` (zeros after
-    the last step). Returns a dict ``DELTAS`` of ``(B, H)`` arrays, ``x`` ``(B, D)``, with
-    :math:`\sigma'(\bar\ast) = \ast(1-\ast)` and :math:`\tanh'(\bar z) = 1 - z^2`:
+    the deltas of step :math:`t+1` and ``f_later`` :math:`f(t+1)` (zeros after the last
+    step). Returns a dict, keys ``DELTAS``: ``y o_bar c f_bar i_bar z_bar`` ``(B, H)`` and
+    ``x (B, D)``, with :math:`\sigma'(\bar\ast) = \ast(1-\ast)`, :math:`\tanh'(\bar z) = 1 - z^2`:
 
     .. math::
 
-        \delta y(t) &= \Delta(t) + \textstyle\sum_\star R_\star^\top \delta\bar\star(t+1) \\
+        \delta y(t) &= \Delta(t) + R_z^\top \delta\bar z(t+1) + R_i^\top \delta\bar\imath(t+1)
+            + R_f^\top \delta\bar f(t+1) + R_o^\top \delta\bar o(t+1) \\
         \delta\bar o(t) &= \delta y(t) \odot \tanh(c(t)) \odot \sigma'(\bar o(t)) \\
-        \delta c(t) &= \delta y(t) \odot o(t) \odot \tanh'(c(t)) + p_o \odot \delta\bar o(t)
-            + p_i \odot \delta\bar\imath(t+1) + p_f \odot \delta\bar f(t+1)
+        \delta c(t) &= \delta y(t) \odot o(t) \odot \tanh'(c(t)) + p_o \odot \delta\bar o(t) \\
+            &\quad {}+ p_i \odot \delta\bar\imath(t+1) + p_f \odot \delta\bar f(t+1)
             + \delta c(t+1) \odot f(t+1) \\
         \delta\bar f(t) &= \delta c(t) \odot c(t-1) \odot \sigma'(\bar f(t)) \\
         \delta\bar\imath(t) &= \delta c(t) \odot z(t) \odot \sigma'(\bar\imath(t)) \\
         \delta\bar z(t) &= \delta c(t) \odot i(t) \odot \tanh'(\bar z(t)) \\
-        \delta x(t) &= \textstyle\sum_\star W_\star^\top \delta\bar\star(t)
+        \delta x(t) &= W_z^\top \delta\bar z(t) + W_i^\top \delta\bar\imath(t)
+            + W_f^\top \delta\bar f(t) + W_o^\top \delta\bar o(t)
 
-    (:math:`\star \in \{z, i, f, o\}`; tanh is the identity for ``"no_output_activation"``).
+    (tanh is the identity for ``"no_output_activation"``).
     """
     p, z, i, f, c, o = params, now["z"], now["i"], now["f"], now["c"], now["o"]
     p_i, p_f, p_o = (p.get(k, 0.0) for k in PEEPHOLES)
@@ -225,9 +225,9 @@ def backward(params, cache, dJ_dy):
     .. math::
 
         \frac{\partial J}{\partial W_\star} = \sum_t \delta\bar\star(t)\, x(t)^\top, \quad
-        \frac{\partial J}{\partial R_\star} = \sum_t \delta\bar\star(t)\, y(t-1)^\top, \quad
-        \frac{\partial J}{\partial b_\star} = \sum_t \delta\bar\star(t), \\
-        \frac{\partial J}{\partial p_i} = \sum_t c(t-1) \odot \delta\bar\imath(t), \quad
+        \frac{\partial J}{\partial R_\star} = \sum_t \delta\bar\star(t)\, y(t-1)^\top, \\
+        \frac{\partial J}{\partial b_\star} = \sum_t \delta\bar\star(t), \quad
+        \frac{\partial J}{\partial p_i} = \sum_t c(t-1) \odot \delta\bar\imath(t), \\
         \frac{\partial J}{\partial p_f} = \sum_t c(t-1) \odot \delta\bar f(t), \quad
         \frac{\partial J}{\partial p_o} = \sum_t c(t) \odot \delta\bar o(t),
 
@@ -275,10 +275,10 @@ def cell_jacobian(params, cache, t):
     r"""The full Jacobian :math:`dc(s)/dc(s-1)` at index ``t`` (:math:`s = t+1`), ``(B, H, H)``.
 
     ``jac[b, j, k]`` is :math:`dc_j(s)/dc_k(s-1)`: :func:`cell_jacobian_diag` plus the path
-    through :math:`y(s-1)`, :math:`\big(\operatorname{diag}(i \odot \tanh'(\bar z)) R_z +
-    \operatorname{diag}(z \odot \sigma'(\bar\imath)) R_i + \operatorname{diag}(c(s-1) \odot
-    \sigma'(\bar f)) R_f\big) \operatorname{diag}(dy(s-1)/dc(s-1))`, with :math:`dy/dc = o
-    \odot \tanh'(c) + \tanh(c) \odot \sigma'(\bar o) \odot p_o`; none at ``t = 0``.
+    through :math:`y(s-1)`: the sum of :math:`\operatorname{diag}(i \odot \tanh'(\bar z))R_z`,
+    :math:`\operatorname{diag}(z \odot \sigma'(\bar\imath))R_i` and :math:`\operatorname{diag}(
+    c(s-1) \odot \sigma'(\bar f))R_f`, times :math:`\operatorname{diag}(dy(s-1)/dc(s-1))` with
+    :math:`dy/dc = o \odot \tanh'(c) + \tanh(c) \odot \sigma'(\bar o) \odot p_o`; none at t = 0.
     """
     _, dtype = _check_cache(params, cache)
     t = _checks.time_step(t, len(cache.x))

@@ -22,7 +22,9 @@ let the optimiser step. For example, the adding problem with a small LSTM::
     history.loss[-50:].mean()          # compare with 1/6, the constant-prediction MSE
 
 Truncated BPTT for the RNN: pass
-``functools.partial(rnn_many_to_one, truncate=k)`` as the objective.
+``functools.partial(rnn_many_to_one, truncate=k)`` as the objective; an LSTM variant:
+``functools.partial(lstm_many_to_one, variant="no_forget_gate")``. The LSTM objectives
+compute with :mod:`lstmkit.lstm_fast`, the same numbers as :mod:`lstmkit.lstm`, faster.
 """
 
 import itertools
@@ -30,7 +32,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from . import _checks, losses, lstm, optim, rnn
+from . import _checks, losses, lstm, lstm_fast, optim, rnn
 
 __all__ = [
     "History",
@@ -145,7 +147,7 @@ def _split_readout(params):
     return core, readout["V_out"], readout["c_out"]
 
 
-def lstm_many_to_one(params, x, target, *, loss=losses.mse):
+def lstm_many_to_one(params, x, target, *, loss=losses.mse, variant="vanilla"):
     r"""Loss and gradient of an LSTM with a linear readout after the last step.
 
     .. math::
@@ -172,6 +174,9 @@ def lstm_many_to_one(params, x, target, *, loss=losses.mse):
     target : ndarray, shape (B, K)
     loss : callable
         ``loss(y_hat, target) -> (value, dJ/dy_hat)``.
+    variant : str
+        ``"vanilla"``, ``"no_forget_gate"`` or ``"no_output_activation"``
+        (``lstmkit.lstm.VARIANTS``).
 
     Returns
     -------
@@ -180,21 +185,21 @@ def lstm_many_to_one(params, x, target, *, loss=losses.mse):
         Same keys as ``params``.
     """
     core, V_out, c_out = _split_readout(params)
-    cache = lstm.forward(core, x)
+    cache = lstm_fast.forward(core, x, variant=variant)
     y_last = cache.y[-1]
     value, dJ_dyhat = loss(y_last @ V_out.T + c_out, target)
     dJ_dy = np.zeros_like(cache.y)
     dJ_dy[-1] = dJ_dyhat @ V_out
-    grads, _ = lstm.backward(core, cache, dJ_dy)
+    grads, _ = lstm_fast.backward(core, cache, dJ_dy)
     grads["V_out"] = dJ_dyhat.T @ y_last
     grads["c_out"] = dJ_dyhat.sum(axis=0)
     return value, grads
 
 
-def predict_lstm(params, x):
+def predict_lstm(params, x, *, variant="vanilla"):
     r"""The many-to-one prediction :math:`V_\text{out}\, y(T) + c_\text{out}`, ``(B, K)``."""
     core, V_out, c_out = _split_readout(params)
-    return lstm.forward(core, x).y[-1] @ V_out.T + c_out
+    return lstm_fast.forward(core, x, variant=variant).y[-1] @ V_out.T + c_out
 
 
 def fit(objective, params, batches, optimizer, *, steps, clip=None, callback=None):

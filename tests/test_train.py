@@ -7,7 +7,7 @@ import time
 import numpy as np
 import pytest
 
-from lstmkit import gradcheck, losses, optim, rnn, tasks, train
+from lstmkit import gradcheck, losses, lstm, optim, rnn, tasks, train
 
 TOL = 1e-7
 
@@ -21,6 +21,27 @@ def test_lstm_many_to_one_gradient_including_the_readout():
     assert set(grads) == set(params) and grads["V_out"].shape == (3, 5)
     assert value == losses.mse(train.predict_lstm(params, x), target)[0]
     loss = lambda p: train.lstm_many_to_one(p, x, target)[0]  # noqa: E731
+    assert gradcheck.max_rel_error(loss, params, grads) <= TOL
+
+
+@pytest.mark.parametrize("variant", lstm.VARIANTS)
+def test_lstm_many_to_one_variants_match_the_readable_lstm(variant):
+    """The objective computes with lstm_fast: the readable LSTM gives the same numbers."""
+    rng = np.random.default_rng(2)
+    params = train.init_lstm_many_to_one(2, 4, 2, rng=rng)
+    x, target = rng.standard_normal((5, 3, 2)), rng.standard_normal((3, 2))
+    value, grads = train.lstm_many_to_one(params, x, target, variant=variant)
+    core = {k: v for k, v in params.items() if k not in ("V_out", "c_out")}
+    cache = lstm.forward(core, x, variant=variant)
+    y_hat = cache.y[-1] @ params["V_out"].T + params["c_out"]
+    expected, dJ_dyhat = losses.mse(y_hat, target)
+    np.testing.assert_allclose(value, expected, rtol=1e-13)
+    np.testing.assert_allclose(train.predict_lstm(params, x, variant=variant), y_hat, rtol=1e-13)
+    dJ_dy = np.zeros_like(cache.y)
+    dJ_dy[-1] = dJ_dyhat @ params["V_out"]
+    for key, g in lstm.backward(core, cache, dJ_dy)[0].items():
+        np.testing.assert_allclose(grads[key], g, rtol=1e-12, atol=1e-15, err_msg=key)
+    loss = lambda p: train.lstm_many_to_one(p, x, target, variant=variant)[0]  # noqa: E731
     assert gradcheck.max_rel_error(loss, params, grads) <= TOL
 
 

@@ -167,3 +167,31 @@ def test_fits_the_book_width_without_clipping_or_overlaps(name):
             if gi and gi == gj:  # a label and its superscript
                 continue
             assert not extents[i].overlaps(extents[j]), (texts[i].get_text(), texts[j].get_text())
+
+
+def _equation_name(node):
+    """A node of ``lstm_cell_graph`` named as in ``lstmkit.equations``: fbar -> f_bar."""
+    return f"{node[0]}_bar" if node.endswith("bar") else node
+
+
+def test_every_edge_inside_the_step_is_a_partial_of_the_equations_table():
+    """The graph's edges within step t are exactly the local partials of lk.equations,
+    whose numbers tests/test_equations.py checks against lk.lstm."""
+    inside = {
+        (a, b)
+        for a, b in chain_rule.LSTM_GRAPH_EDGES
+        if not a.endswith("_next") and not b.endswith("_next") and b != "J"
+    }
+    partials = lk.equations.table("partial")
+    names = {f"d{_equation_name(b)}/d{_equation_name(a)}" for a, b in inside}
+    assert names == set(partials)
+    assert len(inside) == 21
+    # the parameter on each weight and peephole edge is the one the table multiplies by
+    checked = 0
+    for a, b in inside:
+        numpy = partials[f"d{_equation_name(b)}/d{_equation_name(a)}"].numpy
+        if numpy[:2] in ("W_", "R_", "p_"):
+            label = chain_rule.LSTM_GRAPH_EDGES[(a, b)]
+            assert label.replace(r"\boldsymbol{", "").replace("}", "").strip("$") == numpy
+            checked += 1
+    assert checked == 4 + 4 + 3

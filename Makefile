@@ -45,7 +45,7 @@ test: $(STAMP) $(BOOK)
 		--nbval-sanitize-with tests/sanitize.cfg --nbval-cell-timeout=300
 
 lab: $(STAMP)
-	$(BIN)/jupyter lab chapters
+	$(BOOKENV) $(BIN)/jupyter lab chapters
 
 notebooks: $(STAMP)
 	$(BOOKENV) LSTMKIT_STATIC_FRAMES=0 $(BIN)/jupyter nbconvert --to notebook --execute --inplace \

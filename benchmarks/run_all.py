@@ -2,15 +2,21 @@
 
 python benchmarks/run_all.py                 # everything, about 25 minutes
 python benchmarks/run_all.py --quick         # a subset of each, a few minutes
-python benchmarks/run_all.py --only lstm     # one or more of: lstm, scaling, book
+python benchmarks/run_all.py --only lstm     # one or more of: lstm, scaling, book, live
 """
 
 import _common as C
 import bench_book
+import bench_live_slider
 import bench_lstm
 import bench_scaling
 
-BENCHMARKS = {"lstm": bench_lstm, "scaling": bench_scaling, "book": bench_book}
+BENCHMARKS = {
+    "lstm": bench_lstm,
+    "scaling": bench_scaling,
+    "book": bench_book,
+    "live": bench_live_slider,
+}
 
 
 def main(argv=None):

@@ -14,6 +14,13 @@ and calls its submodules by name:
 ``lk.viz``            diagrams and sliders that work with and without a kernel
 ``lk.lstm_fast``      the same LSTM, computed faster, for training loops and benchmarks
 ``lk.equations``      the LSTM's equations and deltas in LaTeX, tied to ``lk.lstm``
+``lk.feedforward``    dense layers and convolutions, the non-recurrent mappings of ch. 1
+``lk.task_types``     bidirectional RNN, generation with feedback, encoder-decoder
+``lk.ctc``            the CTC collapsing map and greedy (best-path) decoding
+``lk.perceptron``     Rosenblatt's perceptron and its learning rule
+``lk.mlp``            a feed-forward network (multi-layer perceptron) with backpropagation
+``lk.graphics``       4 x 4 homogeneous transforms and the perspective divide
+``lk.dims``           balls, shells, angles and distances in D dimensions
 ====================  ==========================================================
 
 Submodules are imported on first use, so ``import lstmkit`` stays cheap and does not
@@ -24,8 +31,13 @@ import importlib
 
 __version__ = "0.1.0"
 
-_SUBMODULES = ("rnn", "lstm", "gradcheck", "losses", "optim", "tasks", "train", "viz")
-_SUBMODULES += ("lstm_fast", "equations")
+_SUBMODULES = (
+    *("rnn", "lstm", "gradcheck", "losses", "optim", "tasks", "train", "viz"),
+    *("feedforward", "task_types", "ctc"),  # chapter 1
+    *("perceptron", "mlp", "graphics"),  # chapter 3
+    *("dims",),  # chapter 6
+    *("lstm_fast", "equations"),  # chapters 4 and 5
+)
 __all__ = list(_SUBMODULES)
 
 

@@ -12,6 +12,7 @@ entries are of four kinds:
 * ``"gradient"``: ``dJ/dW_z``, ... sums over all steps (numpy over whole sequences);
 * ``"partial"``: local derivatives such as ``dc/df`` (the edge labels of a graph).
 
+>>> import lstmkit as lk
 >>> eq = lk.equations.EQUATIONS["c"]
 >>> eq.label, eq.numpy
 ('eq-lstm-c', 'z * i + c_prev * f')

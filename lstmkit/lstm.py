@@ -19,6 +19,8 @@ Two variants of Greff et al. change one line: ``"no_forget_gate"`` fixes :math:`
 time. ``x`` is ``(T, B, D)``, the rest ``(T, B, H)``; step :math:`t` is at index ``t - 1``
 (``cache.y[-1]`` is :math:`y(T)`). Caches and deltas hold fresh arrays, never parameters.
 
+>>> import numpy as np
+>>> import lstmkit as lk
 >>> params = lk.lstm.init_params(3, 4, rng=np.random.default_rng(0))
 >>> cache = lk.lstm.forward(params, np.ones((6, 2, 3)))  # T=6, B=2
 >>> grads, deltas = lk.lstm.backward(params, cache, np.ones_like(cache.y))
@@ -280,11 +282,10 @@ def cell_jacobian(params, cache, t):
     c(s-1) \odot \sigma'(\bar f))R_f`, times :math:`\operatorname{diag}(dy(s-1)/dc(s-1))` with
     :math:`dy/dc = o \odot \tanh'(c) + \tanh(c) \odot \sigma'(\bar o) \odot p_o`; none at t = 0.
     """
-    _, dtype = _check_cache(params, cache)
+    _check_cache(params, cache)
     t = _checks.time_step(t, len(cache.x))
     diag = cell_jacobian_diag(params, cache)[t]
-    B, H = diag.shape
-    jac = np.zeros((B, H, H), dtype=dtype)
+    jac = diag[:, :, None] * np.eye(diag.shape[1], dtype=diag.dtype)  # the direct part
     if t > 0:
         z, i, f, v = cache.z[t], cache.i[t], cache.f[t], cache.variant
         dc_dy = (
@@ -295,5 +296,4 @@ def cell_jacobian(params, cache, t):
         o, c = cache.o[t - 1], cache.c[t - 1]
         dy_dc = o * _h(c, v, derivative=True) + _h(c, v) * o * (1 - o) * params.get("p_o", 0.0)
         jac += dc_dy * dy_dc[:, None, :]
-    jac[:, np.arange(H), np.arange(H)] += diag
     return jac

@@ -1,7 +1,10 @@
 """Open every page of the built book in headless chromium and check what a reader gets.
 
 For each page: the title, rendered math (MathJax output present when the page has math),
-zero failed requests, zero requests to anything but the local server, zero console errors.
+zero failed requests, zero requests to anything but the local server, zero console errors,
+an accessibility audit with axe-core (shipped by the axe-playwright-python package, injected
+from disk) without serious, critical or moderate violations, and no output area that scrolls
+sideways in a 1280 px wide window.
 The README's test command (``make test``) builds the book first when it is missing or stale.
 """
 
@@ -9,12 +12,39 @@ import re
 from pathlib import Path
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 from browser import PageRecorder, launch, serve
 
 ROOT = Path(__file__).resolve().parent.parent
 HTML = ROOT / "_build" / "html"
 BOOK_TITLE = "Following the Flow"
-SKIP_DIRS = {"_static", "_sources", "_images", "_sphinx_design_static"}
+SKIP_DIRS = {"_static", "_sources", "_images", "_sphinx_design_static", "reports"}
+WIDTH = 1280  # the narrowest desktop window the book is checked at
+# Elements of a notebook output that must not be wider than their box.
+WIDE_OUTPUTS = """() => Array.from(document.querySelectorAll('div.cell_output, div.cell_output *'))
+    .filter(el => el.scrollWidth > el.clientWidth + 1
+                  && ['auto', 'scroll'].includes(getComputedStyle(el).overflowX))
+    .map(el => (el.closest('.cell') || el).id + ': ' + el.textContent.trim().slice(0, 80))"""
+
+# Images whose alt text is missing or only a file name (docutils' default for a figure
+# output without alt text): a screen reader would read the hash of a PNG.
+BAD_ALTS = """() => Array.from(document.querySelectorAll('main img'))
+    .filter(img => { const alt = (img.getAttribute('alt') || '').trim();
+                     return alt.length < 8 || /\\.(png|jpe?g|svg|gif)$/i.test(alt); })
+    .map(img => (img.getAttribute('src') || '').slice(0, 60))"""
+
+
+def axe_violations(page):
+    """axe-core's violations that matter: impact moderate, serious or critical."""
+    # preload=False: axe's own fetch of the stylesheets resolves @import against the site
+    # root (a 404 for /basic.css that no reader's browser makes); its one rule that needs
+    # the stylesheets (css-orientation-lock) is then skipped.
+    results = Axe().run(page, options={"resultTypes": ["violations"], "preload": False})
+    return [
+        f"{v['impact']} {v['id']}: {[n['target'] for n in v['nodes']][:3]}"
+        for v in results.response["violations"]
+        if v["impact"] in ("moderate", "serious", "critical")
+    ]
 
 
 def book_pages():
@@ -55,7 +85,7 @@ def has_math(page_file):
 @pytest.mark.parametrize("page_file", [p for p in PAGES if p != "index.html"])
 def test_page_renders_offline(site, page_file):
     base, browser = site
-    context = browser.new_context()
+    context = browser.new_context(viewport={"width": WIDTH, "height": 900})
     page = context.new_page()
     rec = PageRecorder(page)
     page.goto(base + page_file, wait_until="load")
@@ -71,6 +101,9 @@ def test_page_renders_offline(site, page_file):
     headings = [re.sub(r"^[\d.]+\s+", "", h) for h in headings if h.strip()]
     assert title.endswith(BOOK_TITLE), title
     assert headings and headings[0] in title, (headings, title)
+    assert page.evaluate(WIDE_OUTPUTS) == [], f"{page_file}: outputs wider than the page"
+    assert page.evaluate(BAD_ALTS) == [], f"{page_file}: figures without meaningful alt text"
+    assert axe_violations(page) == [], f"{page_file}: accessibility"
     context.close()
     assert rec.failed == [], rec.failed
     assert rec.bad_status == [], rec.bad_status

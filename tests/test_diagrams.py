@@ -208,60 +208,6 @@ def test_task_type_rejects_unknown_kind():
         rnn_diagrams.task_type(3)
 
 
-# ----------------------------------------------------------------------------- LSTM
-@pytest.mark.parametrize("draw", [lstm_diagrams.lstm_circuit, lstm_diagrams.lstm_odyssey])
-def test_lstm_peepholes_switch(draw):
-    with_peep = draw(peepholes=True)
-    peep = find_artists(with_peep, "peephole:")
-    assert sorted(a.get_gid() for a in peep) == ["peephole:f", "peephole:i", "peephole:o"]
-    assert all(same_color(a.get_edgecolor(), colors.PEEPHOLE) for a in peep)
-    assert all(a.get_linestyle() not in ("-", "solid") for a in peep)
-    assert find_artists(draw(peepholes=False), "peephole:") == []
-
-
-@pytest.mark.parametrize("draw", [lstm_diagrams.lstm_circuit, lstm_diagrams.lstm_odyssey])
-def test_lstm_gates_have_their_colours(draw):
-    fig = draw()
-    for g in "zifo":
-        assert same_color(node_patch(fig, g).get_edgecolor(), colors.GATE_COLORS[g])
-    for op in ("mul_i", "mul_f", "mul_o", "tanh_c"):
-        node_patch(fig, op)
-    assert len(find_artists(fig, "node:mul_")) == 3
-
-
-def test_lstm_circuit_structure():
-    fig = lstm_diagrams.lstm_circuit()
-    for name in ("c_prev", "c", "y_prev", "y", "x", "add"):
-        node_patch(fig, name)
-    highway = [a for a in find_artists(fig, "edge:") if same_color(a.get_edgecolor(), colors.CELL)]
-    assert len(highway) >= 3
-
-
-def test_lstm_values_and_deltas_colour_gates():
-    fig = lstm_diagrams.lstm_circuit(values={"f": np.array([0.9, 0.1]), "o": -0.5}, unit=1)
-    assert np.allclose(node_patch(fig, "f").get_facecolor(), colors.activation_color(0.1))
-    assert np.allclose(node_patch(fig, "o").get_facecolor(), colors.activation_color(-0.5))
-    fig = lstm_diagrams.lstm_odyssey(deltas={"i": 0.01, "f": 1.0})
-    assert luminance(node_patch(fig, "f").get_facecolor()) < luminance(
-        node_patch(fig, "i").get_facecolor()
-    )
-    with pytest.raises(ValueError, match="keys must be among"):
-        lstm_diagrams.lstm_circuit(values={"g": 1.0})
-    with pytest.raises(ValueError, match=r"\(H,\)"):
-        lstm_diagrams.lstm_circuit(deltas={"c": np.zeros((2, 3))})
-    with pytest.raises(TypeError):
-        lstm_diagrams.lstm_circuit(values=[0.1, 0.2])
-
-
-@pytest.mark.parametrize("draw", [lstm_diagrams.lstm_circuit, lstm_diagrams.lstm_odyssey])
-def test_lstm_edge_width_follows_the_gate_value(draw):
-    def width(fig):
-        (arrow,) = find_artists(fig, "edge:f->mul_f")
-        return arrow.get_linewidth()
-
-    assert width(draw(values={"f": 0.95})) > width(draw(values={"f": 0.05}))
-
-
 def test_draws_into_a_given_axes():
     fig, axes = plt.subplots(1, 2, figsize=(7, 3))
     before = plt.get_fignums()
@@ -328,8 +274,6 @@ DIAGRAMS = {
     "rnn_blackbox": lambda: rnn_diagrams.rnn_blackbox(),
     "task_type": lambda: rnn_diagrams.task_type("seq2seq"),
     "task_types": lambda: rnn_diagrams.task_types(),
-    "lstm_circuit": lambda: lstm_diagrams.lstm_circuit(),
-    "lstm_odyssey": lambda: lstm_diagrams.lstm_odyssey(),
     "delta_heatmap": lambda: plots.delta_heatmap(np.ones((10, 4)), upto=5),
     "norm_vs_lag": lambda: plots.norm_vs_lag(0.5 ** np.arange(8), reference=0.5),
 }
@@ -479,3 +423,81 @@ def test_docstring_examples_run(name):
     module = importlib.import_module(f"lstmkit.viz.{name}")
     result = doctest.testmod(module, optionflags=doctest.NORMALIZE_WHITESPACE)
     assert result.attempted > 0 and result.failed == 0
+
+
+# ----------------------------------------------------------------------------- one home, alt text
+def test_functions_are_the_figures_of_their_classes():
+    deltas = np.arange(1.0, 5.0)
+    fig = rnn_diagrams.rnn_unfolded(T=4, deltas=deltas, feeds=2, show_loss=False)
+    graph = rnn_diagrams.UnfoldedRNN(T=4, deltas=deltas, feeds=2, show_loss=False)
+    assert np.array_equal(pixels(fig), pixels(graph.fig))
+    heat = plots.DeltaHeatmap(np.ones((5, 2)), upto=3, title="x")
+    assert np.array_equal(
+        pixels(plots.delta_heatmap(np.ones((5, 2)), upto=3, title="x")), pixels(heat.fig)
+    )
+    with pytest.raises(TypeError, match="colour"):
+        rnn_diagrams.rnn_unfolded(T=4, colour="red")
+    with pytest.raises(TypeError, match="colour"):
+        plots.delta_heatmap(np.ones((5, 2)), colour="red")
+
+
+def test_new_figures_describe_what_they_show():
+    assert "4 hidden neurons" in rnn_diagrams.rnn_neurons(3, 4, 2).alt
+    assert "one-step delay" in rnn_diagrams.rnn_blackbox().alt
+    assert "a chain of 6 hidden states, 3 outputs" in rnn_diagrams.task_type("seq2seq").alt
+    assert rnn_diagrams.task_types().alt.count("hidden state") == 6
+    alt = rnn_diagrams.rnn_unfolded(T=5, feeds=3, highlight={2, 4}).alt
+    assert "h(1) to h(5)" in alt and "steps: 2, 4" in alt and "J(3) to J(5)" in alt
+    alt = plots.norm_vs_lag({"RNN": 0.5 ** np.arange(9)}, reference=0.5).alt
+    assert "lag 0 to 8" in alt and "RNN" in alt and "Dashed" in alt
+    heat = plots.DeltaHeatmap(np.ones((6, 3)), upto=6)
+    assert "steps 1 to 6" in heat.alt and "before 6" in heat.alt
+    heat.update(upto=None)
+    assert "greyed" not in heat.alt
+    # a figure drawn into a given axes keeps its own (it may hold other drawings)
+    fig, ax = plt.subplots()
+    assert not hasattr(rnn_diagrams.rnn_unfolded(T=2, ax=ax), "alt")
+
+
+def test_the_update_of_an_object_updates_its_description():
+    graph = rnn_diagrams.UnfoldedRNN(T=3)
+    assert "deltas" not in graph.alt and "Backward" not in graph.alt
+    graph.update(deltas=np.ones(3))
+    assert "deltas" in graph.alt and "Backward arrows" in graph.alt
+    graph.update(deltas=None, values=np.zeros(3))
+    assert "coloured by their values" in graph.alt
+
+
+# ----------------------------------------------------------------------------- text size
+#: The book shows a figure at 100 dpi, at most 676 CSS px wide (its column at a 1280 px
+#: window); its text must be at least as large as the 14 px of the code font.
+COLUMN_PX, CODE_FONT_PX = 676, 14.0
+OWN = [n for n in DIAGRAMS if n.startswith(("rnn_", "task_", "delta_", "norm_"))]
+
+
+def shown_texts(fig):
+    """(size in CSS px as the book shows it, text, gid) of the visible texts of ``fig``."""
+    FigureCanvasAgg(fig).draw()
+    texts = list(fig.texts) + [t for legend in fig.legends for t in legend.texts]
+    for ax in fig.axes:
+        texts += [*ax.texts, ax.title]
+        if ax.get_legend():
+            texts += ax.get_legend().texts
+        if ax.axison:
+            texts += [ax.xaxis.label, ax.yaxis.label]
+            texts += [t for t in ax.get_xticklabels() + ax.get_yticklabels()]
+    scale = min(1.0, COLUMN_PX / (fig.get_size_inches()[0] * 100)) * 100 / 72
+    return [
+        (t.get_fontsize() * scale, t.get_text(), t.get_gid() or "")
+        for t in texts
+        if t.get_visible() and t.get_text().strip()
+    ]
+
+
+@pytest.mark.parametrize("name", OWN)
+def test_text_is_as_large_as_the_code_font(name):
+    sizes = shown_texts(DIAGRAMS[name]())
+    main = [s for s in sizes if not s[2].startswith("sup:")]
+    assert min(main)[0] >= CODE_FONT_PX, min(main)
+    # superscripts such as the (3) of h^(3) are 0.7 of their base, as in the book's maths
+    assert all(s[0] >= 0.7 * CODE_FONT_PX for s in sizes), min(sizes)

@@ -1,5 +1,7 @@
 """Every entry of lstmkit.equations, evaluated on lstmkit.lstm's numbers."""
 
+import doctest
+import importlib
 import re
 from pathlib import Path
 from types import SimpleNamespace
@@ -126,3 +128,9 @@ def test_table_and_aligned():
     assert block.startswith(r"\begin{aligned}") and block.count("&=") == 2
     with pytest.raises(ValueError, match="kind must be one of forward, delta"):
         equations.table("backward")
+
+
+@pytest.mark.parametrize("name", ["equations", "lstm", "lstm_fast"])
+def test_docstring_examples_run(name):
+    module = importlib.import_module(f"lstmkit.{name}")
+    assert doctest.testmod(module, optionflags=doctest.NORMALIZE_WHITESPACE).failed == 0

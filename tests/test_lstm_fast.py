@@ -4,25 +4,13 @@ import numpy as np
 import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
+from test_properties import make_lstm as problem  # the same random problems
 
 from lstmkit import lstm, lstm_fast, optim
 
 CACHE_NAMES = ("x", "y0", "c0", "y_prev", "c_prev", *lstm.STEP)
 DELTA_NAMES = (*lstm.DELTAS, "y0", "c0")
 RTOL = 1e-12
-
-
-def problem(T, B, D, H, seed, peepholes):
-    rng = np.random.default_rng(seed)
-    params = lstm.init_params(D, H, rng=rng, peepholes=peepholes, scale=0.6)
-    for key in params:
-        if key.startswith(("b_", "p_")):
-            params[key] = params[key] + 0.4 * rng.standard_normal(H)
-    x = rng.standard_normal((T, B, D))
-    y0 = 0.5 * rng.standard_normal((B, H))
-    c0 = rng.standard_normal((B, H))
-    G = rng.standard_normal((T, B, H))
-    return params, x, y0, c0, G
 
 
 def assert_close(actual, expected, name):

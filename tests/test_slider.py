@@ -15,9 +15,20 @@ from lstmkit.viz.slider import PLACEHOLDER_HTML, STATIC_FRAMES_ENV, Slider, slid
 
 
 @pytest.fixture(autouse=True)
-def _frames_on_by_default(monkeypatch):
-    """`make test` sets LSTMKIT_STATIC_FRAMES=0 for nbval; these tests need the default."""
-    monkeypatch.delenv(STATIC_FRAMES_ENV, raising=False)
+def _frames_on(monkeypatch):
+    """`make test` sets LSTMKIT_STATIC_FRAMES=0 for nbval; these tests want the book's frames."""
+    monkeypatch.setenv(STATIC_FRAMES_ENV, "1")
+
+
+def live_picture(html_widget):
+    """``(png, alt, width, height)`` of the live view's ``<img>``."""
+    match = re.fullmatch(
+        r'<img class="lstmkit-slider-live" src="data:image/png;base64,([^"]+)" '
+        r'alt="([^"]*)" width="(\d+)" height="(\d+)" style="[^"]*">',
+        html_widget.value,
+    )
+    assert match, html_widget.value
+    return base64.b64decode(match[1]), match[2], int(match[3]), int(match[4])
 
 
 WIDGET = "application/vnd.jupyter.widget-view+json"
@@ -237,8 +248,11 @@ def test_env_switch_leaves_frames_out(monkeypatch):
     )
     assert draw.calls == []
     assert s.to_html().count(PNG_URI) == 10  # to_html ignores the switch
-    monkeypatch.setenv(STATIC_FRAMES_ENV, "1")
-    assert s._repr_mimebundle_(exclude={WIDGET})["text/html"].count(PNG_URI) == 10
+    monkeypatch.delenv(STATIC_FRAMES_ENV)  # unset: off, as in a live notebook
+    assert s._repr_mimebundle_(exclude={WIDGET})["text/html"] == PLACEHOLDER_HTML
+    for on in ("1", "true", " ON "):
+        monkeypatch.setenv(STATIC_FRAMES_ENV, on)
+        assert s._repr_mimebundle_(exclude={WIDGET})["text/html"].count(PNG_URI) == 10
 
 
 def test_typical_twenty_frames_stay_small():
@@ -269,9 +283,9 @@ def test_size_guard_stops_early_with_advice():
     assert len(draw.calls) < 10  # it gave up as soon as the limit was passed
 
 
-def test_default_size_guard_is_two_megabytes():
+def test_default_size_guard_is_one_and_a_half_megabytes():
     s = slider(draw_t, t=range(3))
-    assert s.max_bytes == 2_000_000
+    assert s.max_bytes == 1_500_000
     assert s.dpi == 80
 
 
@@ -288,18 +302,38 @@ def test_live_widget_redraws_on_change():
     assert isinstance(control, ipywidgets.IntSlider)
     assert (control.description, control.min, control.max, control.step) == ("t", 0, 9, 1)
     assert control.readout is True
-    assert isinstance(image, ipywidgets.Image)
-    assert image.format == "png"
-    assert bytes(image.value).startswith(PNG_SIGNATURE)
-    assert image.tooltip == "Bar of height 0"
+    # an HTML <img> with alt text: ipywidgets.Image with a tooltip fails to render in
+    # JupyterLab (ipywidgets 8.1 reads the description that Image lacks)
+    assert isinstance(image, ipywidgets.HTML)
+    assert image.tooltip is None
+    png, alt, width, height = live_picture(image)
+    assert png.startswith(PNG_SIGNATURE)
+    assert alt == "Bar of height 0"
+    assert (width, height) == (3 * 80, 2 * 80)  # figsize (3, 2) at the default 80 dpi
     assert draw.calls == [{"t": 0, "k": 1}]
-    before = bytes(image.value)
     control.value = 7
     assert draw.calls[-1] == {"t": 7, "k": 1}
     assert len(draw.calls) == 2
-    assert bytes(image.value) != before
-    assert image.tooltip == "Bar of height 7"
+    png_7, alt_7, _, _ = live_picture(image)
+    assert png_7 != png and png_7.startswith(PNG_SIGNATURE)
+    assert alt_7 == "Bar of height 7"
     assert s.values == {"t": 7}
+
+
+def test_alt_text_is_escaped_in_the_live_picture():
+    s = slider(draw_t, t=range(2), alt='Bar "t" <{t}> & more')
+    assert live_picture(s.widget.children[-1])[1] == "Bar &quot;t&quot; &lt;0&gt; &amp; more"
+
+
+def test_live_view_draws_only_the_first_frame_by_default(monkeypatch):
+    """Displayed in a live notebook, the slider draws one frame, not every static frame."""
+    monkeypatch.delenv(STATIC_FRAMES_ENV)
+    draw = Recorder()
+    s = slider(draw, t=range(10))
+    bundle = s._repr_mimebundle_()
+    assert bundle["text/html"] == PLACEHOLDER_HTML
+    assert bundle[WIDGET]["model_id"] == s.widget.model_id
+    assert draw.calls == [{"t": 0, "k": 1}]
 
 
 def test_live_widget_with_two_parameters_passes_the_original_values():

@@ -85,6 +85,18 @@ def test_seattle_missing_hour_is_2010_03_14_0300():
     assert times[1731] == np.datetime64("2010-03-14T04")
 
 
+def test_seattle_repeats_the_day_before_within_a_degree():
+    times, temps = tasks.seattle_temperatures()
+    # pair every hour with the hour 24 hours earlier (by time, not by row: one hour is missing)
+    earlier = np.searchsorted(times, times - np.timedelta64(24, "h"))
+    found = (earlier < len(times)) & (times[np.minimum(earlier, len(times) - 1)] == times - 24)
+    assert found.sum() == 8759 - 24 - 1  # the first day, and the hour after the gap
+    day_to_day = np.abs(temps[found] - temps[earlier[found]])
+    assert day_to_day.max() == pytest.approx(0.7, abs=1e-9)
+    assert 0.15 < day_to_day.mean() < 0.17
+    assert np.abs(np.diff(temps)).max() > 2.0  # while the hour-to-hour changes are larger
+
+
 def test_seattle_is_read_without_pandas_or_vega_datasets():
     code = (
         "import sys; from lstmkit import tasks; tasks.seattle_temperatures(); "

@@ -1,23 +1,32 @@
-"""Drawings and sliders for the book, made with matplotlib only (no image files from elsewhere).
+"""Drawings and sliders for the book, made with matplotlib.
 
 =======================  =====================================================================
-``slider``               one call, two worlds: a live ipywidgets slider in Jupyter and a
-                         kernel-free slider over precomputed frames in the HTML book
+``slider``               a slider over figures: live in Jupyter, kernel-free in the HTML book
 ``rnn_neurons``          the simple RNN drawn as neurons with recurrent connections
-``rnn_unfolded``         the simple RNN unfolded over time, optionally coloured by deltas
-``UnfoldedRNN``          the same drawing as an object whose deltas, highlight, ... can change
+``UnfoldedRNN``          the simple RNN unfolded over time, optionally coloured by deltas
 ``rnn_blackbox``         the compact drawing with a self-loop
 ``task_type(s)``         the six RNN task types (one-to-one ... bidirectional)
 ``lstm_circuit``         the LSTM block as a circuit with the cell highway on top
 ``lstm_odyssey``         the LSTM block as drawn by Greff et al. (2017)
 ``chain_graph`` etc.     chain-rule graphs: one path, two paths, n paths, one LSTM step
-``delta_heatmap``        deltas over time and units
-``DeltaHeatmap``         the same heat map as an object whose masked steps and title can change
+``DeltaHeatmap``         deltas over time and units
 ``norm_vs_lag``          gradient norms against the lag, on a log scale
+``colors``               the book's colours (Okabe-Ito), one per quantity
 =======================  =====================================================================
 
-Colours are defined once, in :mod:`lstmkit.viz.colors`. ``lstmkit.viz.render`` turns
-figures into PNG frames for the sliders, redrawing only the artists marked animated.
+Every drawing function takes ``ax=None``. Given an ``Axes``, it draws there and returns
+that axes' figure. Without one, it returns a new ``matplotlib.figure.Figure`` that pyplot
+does not track, so nothing needs closing. A notebook cell that ends with the call shows
+the figure once, provided ``%matplotlib inline`` has run (the first cell of every chapter
+does this); otherwise the cell shows only ``<Figure size ...>``.
+
+The drawings of the simple RNN and the plots put a short description of what a new
+figure shows in ``fig.alt`` (``UnfoldedRNN`` and ``DeltaHeatmap`` in ``.alt``, for their
+current state): a start for the figure's alt text in a chapter.
+
+``rnn_unfolded(...)`` and ``delta_heatmap(...)`` return just the figure of
+``UnfoldedRNN(...)`` and ``DeltaHeatmap(...)``. Keep the object when the drawing should
+change afterwards: its ``update`` method is what a slider calls.
 """
 
 from . import colors

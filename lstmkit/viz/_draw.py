@@ -1,21 +1,10 @@
-"""Shared drawing primitives for the diagrams of the book.
+"""Drawing helpers shared by the diagrams: a :class:`Diagram` draws nodes, operator
+nodes, arrows and labels on an ``Axes`` in data units with an equal aspect.
 
-A :class:`Diagram` wraps one matplotlib ``Axes`` in data units with an equal
-aspect ratio and draws nodes, operator nodes (``⊙``, ``+``, ``σ``, ``tanh``),
-arrows between nodes (straight, curved, offset, self-loops, poly-lines) and
-labels.  Every artist that stands for a node or an edge gets a ``gid`` so that
-tests and sliders can find it again:
-
-* ``"node:<name>"`` for the patch of a node and ``"label:<name>"`` for its text;
-* ``"edge:<name>"`` for a forward arrow, ``"back:<name>"`` for a backward (error)
-  arrow, ``"peephole:<gate>"`` for a peephole line, ``"route:<name>"`` for a
-  highlighted route;
-* ``"elabel:<name>"`` for the label of an edge.
-
-``find_artists`` collects the visible artists whose ``gid`` starts with a prefix.
-Drawings that can change after they are drawn (``UnfoldedRNN``, ``DeltaHeatmap``) change
-their artists with ``restyle``, which touches only what really differs, so matplotlib's
-``stale`` flag keeps meaning "changed" (see ``lstmkit.viz.render``).
+Every artist that stands for a node or an edge gets a ``gid`` that tests and sliders can
+find with :func:`find_artists`: ``"node:<name>"`` (its text ``"label:<name>"``),
+``"edge:<name>"`` (forward arrow), ``"back:<name>"`` (backward arrow),
+``"peephole:<gate>"``, ``"route:<name>"`` and ``"elabel:<name>"`` (text on an edge).
 """
 
 from __future__ import annotations
@@ -36,11 +25,14 @@ from .colors import FORWARD, text_color_for
 
 __all__ = [
     "BOOK_WIDTH",
+    "TEXT_PT",
     "Diagram",
     "Node",
     "as_step_set",
     "check_animate",
     "check_magnitudes",
+    "check_updates",
+    "described",
     "find_artists",
     "new_figure",
     "restyle",
@@ -49,17 +41,25 @@ __all__ = [
 
 #: Width of the book's text column in inches.
 BOOK_WIDTH = 7.0
+#: Size in points of the text in a drawing of the book's width. Shown at 100 dpi in the
+#: book's column (at about 94 %), 12 pt is 15.6 CSS px, above the 14 px of the code font.
+TEXT_PT = 12.0
 
 
 def new_figure(width, height):
-    """A new figure of the given size in inches (no axes yet), not managed by pyplot.
-
-    The figures are plain ``matplotlib.figure.Figure`` objects: once ``%matplotlib
-    inline`` has run, a notebook cell that ends with a drawing call shows the figure once
-    (a pyplot figure could be shown a second time), and figures that are no longer
-    referenced are freed without ``pyplot.close``.
-    """
+    """A new figure of the given size in inches, not managed by pyplot (see :mod:`lstmkit.viz`)."""
     return Figure(figsize=(width, height))
+
+
+def described(fig, alt, ax=None):
+    """Give ``fig`` the description ``alt`` (as ``fig.alt``) when it is new (``ax`` is None).
+
+    A figure drawn into a given ``ax`` may hold other drawings, so it keeps its own.
+    Returns ``fig``.
+    """
+    if ax is None:
+        fig.alt = alt
+    return fig
 
 
 def find_artists(obj, prefix):
@@ -181,9 +181,11 @@ class Diagram:
         Visible data range.
     width : float
         Width of a new figure in inches.
+    text_pt : float
+        Largest font size in points that :meth:`font` gives.
     """
 
-    def __init__(self, ax=None, *, xlim, ylim, width=BOOK_WIDTH):
+    def __init__(self, ax=None, *, xlim, ylim, width=BOOK_WIDTH, text_pt=11.0):
         dx = xlim[1] - xlim[0]
         dy = ylim[1] - ylim[0]
         if ax is None:
@@ -200,11 +202,15 @@ class Diagram:
         #: points per data unit (equal aspect: the tighter direction wins)
         self.ppu = 72.0 * min(pos.width * fw / dx, pos.height * fh / dy)
         self.nodes = {}
+        self.text_pt = text_pt
 
     # ------------------------------------------------------------------ sizes
-    def font(self, units, lo=6.0, hi=11.0):
-        """Font size in points for text about ``units`` data units tall."""
-        return float(np.clip(units * self.ppu, lo, hi))
+    def font(self, units, lo=6.0, hi=None):
+        """Font size in points for text about ``units`` data units tall, in ``[lo, hi]``.
+
+        ``hi`` defaults to the diagram's ``text_pt``.
+        """
+        return float(np.clip(units * self.ppu, lo, self.text_pt if hi is None else hi))
 
     def lw(self, points):
         """A line width in points, thinned when the drawing is small."""
@@ -216,28 +222,20 @@ class Diagram:
         return artist
 
     def label(self, xy, s, *, fontsize, color="black", zorder=5, gid=None):
-        """A label centred on ``xy``.
+        """A label centred on ``xy``; returns the list of texts drawn (one or two).
 
-        A label of the form ``$<base>^{(<sup>)}$`` (such as
-        ``$\\boldsymbol{h}^{(3)}$``) is drawn as two texts, the base in mathtext and
-        the superscript beside it, in plain text when it holds only digits and
-        minus signs.  It looks like the single mathtext label but renders several
-        times faster, since the few bases repeat and plain digits need no
-        parsing.  The base text gets ``gid``, the superscript ``"sup:..."``.
-        Returns the list of texts drawn (one or two).
+        A label ``$<base>^{(<sup>)}$`` (such as ``$\\boldsymbol{h}^{(3)}$``) is drawn as
+        two texts, the base in mathtext and the superscript beside it (plain text when it
+        holds only digits and minus signs), which renders faster than one mathtext. The
+        base text gets ``gid``, the superscript ``"sup:..."``.
         """
+
+        def put(x, y, text, size, **align):
+            return self.ax.text(x, y, text, fontsize=size, color=color, zorder=zorder, **align)
+
         m = _SPLIT.match(s)
         if m is None:
-            t = self.ax.text(
-                xy[0],
-                xy[1],
-                s,
-                ha="center",
-                va="center",
-                fontsize=fontsize,
-                color=color,
-                zorder=zorder,
-            )
+            t = put(xy[0], xy[1], s, fontsize, ha="center", va="center")
             if gid:
                 t.set_gid(gid)
             return [t]
@@ -255,19 +253,8 @@ class Diagram:
         bottom = max(db, ds - rise)
         x0 = xy[0] - (wb + ws) / 2 / self.ppu
         yb = xy[1] - (top - bottom) / 2 / self.ppu
-        t = self.ax.text(
-            x0, yb, base, ha="left", va="baseline", fontsize=fontsize, color=color, zorder=zorder
-        )
-        t2 = self.ax.text(
-            x0 + wb / self.ppu,
-            yb + rise / self.ppu,
-            sup_s,
-            ha="left",
-            va="baseline",
-            fontsize=sfs,
-            color=color,
-            zorder=zorder,
-        )
+        t = put(x0, yb, base, fontsize, ha="left", va="baseline")
+        t2 = put(x0 + wb / self.ppu, yb + rise / self.ppu, sup_s, sfs, ha="left", va="baseline")
         if gid:
             t.set_gid(gid)
             t2.set_gid("sup:" + gid.split(":", 1)[-1])
@@ -300,39 +287,22 @@ class Diagram:
         gets the gid ``"node:<name>"`` unless ``gid`` is given.
         """
         x, y = float(xy[0]), float(xy[1])
-        lw = self.lw(lw)
+        style = dict(fc=fc, ec=ec, lw=self.lw(lw), zorder=zorder, ls=ls)
         if shape == "circle":
-            patch = Circle((x, y), r, fc=fc, ec=ec, lw=lw, zorder=zorder, ls=ls)
+            patch = Circle((x, y), r, **style)
             hw = hh = r
         else:
             w = 2 * r if w is None else w
             h = 2 * r if h is None else h
             hw, hh = w / 2, h / 2
-            if shape == "round":
-                pad = min(w, h) * 0.22
-                patch = FancyBboxPatch(
-                    (x - hw + pad, y - hh + pad),
-                    w - 2 * pad,
-                    h - 2 * pad,
-                    boxstyle=f"round,pad={pad}",
-                    fc=fc,
-                    ec=ec,
-                    lw=lw,
-                    zorder=zorder,
-                    ls=ls,
-                )
-            else:
-                patch = FancyBboxPatch(
-                    (x - hw, y - hh),
-                    w,
-                    h,
-                    boxstyle="square,pad=0",
-                    fc=fc,
-                    ec=ec,
-                    lw=lw,
-                    zorder=zorder,
-                    ls=ls,
-                )
+            pad = min(w, h) * 0.22 if shape == "round" else 0
+            patch = FancyBboxPatch(
+                (x - hw + pad, y - hh + pad),
+                w - 2 * pad,
+                h - 2 * pad,
+                boxstyle=f"round,pad={pad}" if shape == "round" else "square,pad=0",
+                **style,
+            )
         patch.set_gid(gid or f"node:{name}")
         self.add(patch)
         texts = []
@@ -367,59 +337,42 @@ class Diagram:
         ``"tanh"``.
         """
         x, y = float(xy[0]), float(xy[1])
+        style = dict(fc=fc, ec=ec, lw=lw, zorder=zorder)
+        if kind == "sigma":
+            return self.node(name, (x, y), r"$\sigma$", r=r, fontsize=self.font(1.1 * r), **style)
+        if kind == "tanh":
+            size = dict(w=3.2 * r, h=1.8 * r, fontsize=self.font(0.75 * r, lo=5.5))
+            return self.node(name, (x, y), "tanh", shape="round", **size, **style)
+        if kind not in ("odot", "plus"):
+            raise ValueError(
+                f"unknown operator kind {kind!r}; expected 'odot', 'plus', 'sigma', 'tanh'"
+            )
+        nd = self.node(name, (x, y), r=r, **style)
         if kind == "odot":
-            nd = self.node(name, (x, y), shape="circle", r=r, fc=fc, ec=ec, lw=lw, zorder=zorder)
-            dot = Circle((x, y), r * 0.28, fc=ec, ec="none", zorder=zorder + 0.5)
-            dot.set_gid(f"opmark:{name}")
-            self.add(dot)
-            nd.extra.append(dot)
-            return nd
-        if kind == "plus":
-            nd = self.node(name, (x, y), shape="circle", r=r, fc=fc, ec=ec, lw=lw, zorder=zorder)
+            mark = Circle((x, y), r * 0.28, fc=ec, ec="none", zorder=zorder + 0.5)
+        else:
             s = r * 0.6
-            path = Path(
-                [(x - s, y), (x + s, y), (x, y - s), (x, y + s)],
-                [Path.MOVETO, Path.LINETO, Path.MOVETO, Path.LINETO],
+            cross = Path(
+                [(x - s, y), (x + s, y), (x, y - s), (x, y + s)], [Path.MOVETO, Path.LINETO] * 2
             )
             mark = FancyArrowPatch(
-                path=path, arrowstyle="-", lw=self.lw(lw * 1.2), color=ec, zorder=zorder + 0.5
+                path=cross, arrowstyle="-", lw=self.lw(lw * 1.2), color=ec, zorder=zorder + 0.5
             )
-            mark.set_gid(f"opmark:{name}")
-            self.add(mark)
-            nd.extra.append(mark)
-            return nd
-        if kind == "sigma":
-            return self.node(
-                name,
-                (x, y),
-                r"$\sigma$",
-                shape="circle",
-                r=r,
-                fc=fc,
-                ec=ec,
-                lw=lw,
-                zorder=zorder,
-                fontsize=self.font(1.1 * r),
-            )
-        if kind == "tanh":
-            return self.node(
-                name,
-                (x, y),
-                "tanh",
-                shape="round",
-                w=3.2 * r,
-                h=1.8 * r,
-                fc=fc,
-                ec=ec,
-                lw=lw,
-                zorder=zorder,
-                fontsize=self.font(0.75 * r, lo=5.5),
-            )
-        raise ValueError(
-            f"unknown operator kind {kind!r}; expected 'odot', 'plus', 'sigma', 'tanh'"
-        )
+        mark.set_gid(f"opmark:{name}")
+        nd.extra.append(self.add(mark))
+        return nd
 
     # ------------------------------------------------------------------ edges
+    def _arrow(self, gid, lw, head, **kw):
+        """Add an arrow (a line when not ``head``) ``lw`` points wide, thinned as :meth:`lw`."""
+        lw = self.lw(lw)
+        arrow = FancyArrowPatch(
+            arrowstyle="-|>" if head else "-", mutation_scale=_head_size(lw), lw=lw, **kw
+        )
+        arrow.set_gid(gid)
+        self.add(arrow)
+        return arrow
+
     def set_edge_width(self, arrow, lw):
         """Give an arrow drawn by ``edge`` or ``path_arrow`` the line width ``lw`` (points)."""
         lw = self.lw(lw)
@@ -483,23 +436,20 @@ class Diagram:
             u = d / dist
             p0 = p0 + gap * u
             p1 = p1 - gap * u
-        lw = self.lw(lw)
-        arrow = FancyArrowPatch(
-            tuple(p0),
-            tuple(p1),
-            arrowstyle="-|>" if head else "-",
-            mutation_scale=_head_size(lw),
+        arrow = self._arrow(
+            gid or f"edge:{a}->{b}",
+            lw,
+            head,
+            posA=tuple(p0),
+            posB=tuple(p1),
             connectionstyle=f"arc3,rad={rad}" if rad else "arc3",
             shrinkA=0,
             shrinkB=0,
-            lw=lw,
             color=color,
             ls=ls,
             alpha=alpha,
             zorder=zorder,
         )
-        arrow.set_gid(gid or f"edge:{a}->{b}")
-        self.add(arrow)
         if label:
             perp = np.array([d[1], -d[0]]) / dist
             c = (p0 + p1) / 2 + rad * dist * perp
@@ -533,20 +483,9 @@ class Diagram:
             codes = [Path.MOVETO] + [Path.CURVE4] * (len(pts) - 1)
         else:
             codes = [Path.MOVETO] + [Path.LINETO] * (len(pts) - 1)
-        lw = self.lw(lw)
-        arrow = FancyArrowPatch(
-            path=Path(pts, codes),
-            arrowstyle="-|>" if head else "-",
-            mutation_scale=_head_size(lw),
-            lw=lw,
-            color=color,
-            ls=ls,
-            zorder=zorder,
-            alpha=alpha,
+        return self._arrow(
+            gid, lw, head, path=Path(pts, codes), color=color, ls=ls, zorder=zorder, alpha=alpha
         )
-        arrow.set_gid(gid)
-        self.add(arrow)
-        return arrow
 
     def loop(
         self,
@@ -647,6 +586,16 @@ def check_animate(animate, allowed):
             f"got {', '.join(unknown)}"
         )
     return names
+
+
+def check_updates(changes, allowed, owner):
+    """Raise ``TypeError`` when ``owner.update(**changes)`` names an argument not in ``allowed``."""
+    unknown = sorted(set(changes) - set(allowed))
+    if unknown:
+        raise TypeError(
+            f"{owner}.update() changes only {', '.join(allowed)}; got {', '.join(unknown)} "
+            f"(make a new {owner} to change the others)"
+        )
 
 
 def check_magnitudes(values, T, name):

@@ -1,11 +1,8 @@
 """The one colour scheme of the book.
 
-Every drawing in *Following the Flow* takes its colours from this module, so a
-gate, a role or an arrow type has the same colour in every chapter.  All named
-colours come from the Okabe--Ito palette (Okabe and Ito 2008), which stays
-distinguishable for the common forms of colour-vision deficiency, plus neutral
-greys.  Okabe--Ito has eight colours and the book needs more roles than that, so
-the assignment follows the *meaning* of each role:
+Every drawing takes its colours from here, so a quantity has the same colour in every
+chapter. The named colours come from the Okabe-Ito palette (Okabe and Ito 2008), which
+stays readable with the common kinds of colour blindness, plus greys:
 
 =====================  ===============  =============================================
 name                   colour           used for
@@ -24,18 +21,10 @@ name                   colour           used for
 ``BACKWARD``           vermillion       backward (error) arrows
 =====================  ===============  =============================================
 
-Node faces are drawn in a light tint of the role colour (see ``tint``) so that
-black labels stay readable; outlines and lines use the full colour.
-
-Two colour maps with fixed normalisations colour nodes by numbers:
-
-* activations use the diverging ``ACTIVATION_CMAP`` (``"RdBu_r"``, centred on 0)
-  with the fixed range ``[-1, 1]`` (the range of ``tanh``; gate values in
-  ``(0, 1)`` use the upper half), see ``activation_color``;
-* delta magnitudes use the sequential ``DELTA_CMAP`` (``"Oranges"``, white for
-  zero) with the linear range ``[0, vmax]``, see ``delta_color``.  The
-  diagrams take ``vmax`` as the largest magnitude of the array they are given
-  unless the caller fixes it (for instance to keep a slider's scale constant).
+Node faces use a light ``tint`` of the colour, so black labels stay readable. Numbers
+colour nodes through two colour maps with fixed ranges: activations with
+``ACTIVATION_CMAP`` on ``[-1, 1]`` (``activation_color``), delta sizes with ``DELTA_CMAP``
+on ``[0, vmax]`` (``delta_color``).
 """
 
 from __future__ import annotations

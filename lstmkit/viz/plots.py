@@ -1,21 +1,5 @@
-r"""Plots of numbers the backward pass produces.
-
-The module draws:
-
-``delta_heatmap``
-    deltas (or their magnitudes) per time step and unit, with the steps not yet
-    reached by a backward pass masked;
-``norm_vs_lag``
-    the norm of :math:`\partial J^{(t)} / \partial \boldsymbol{h}^{(t-\ell)}` against the
-    lag :math:`\ell` on a logarithmic axis, for one or several models.
-
-Without ``ax``, every function returns a new ``matplotlib.figure.Figure`` that
-pyplot does not manage, so no ``pyplot.close`` is needed to free it.  IPython
-shows such a figure as an image only once ``%matplotlib inline`` has run in the
-kernel (that registers the inline backend's figure formatter); without it, a
-cell ending with the call shows only the text ``<Figure size ...>``.  The book's
-chapters start with ``%matplotlib inline``, so there a cell ending with the call
-shows the figure exactly once.
+"""Plots of what the backward pass computes: deltas over time as a heat map, and gradient
+norms against the lag. How the figures are made and shown: see :mod:`lstmkit.viz`.
 """
 
 from __future__ import annotations
@@ -25,39 +9,50 @@ from collections.abc import Mapping
 import matplotlib as mpl
 import numpy as np
 from matplotlib.colors import Normalize
-from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
-from ._draw import check_animate, restyle
+from ._draw import TEXT_PT, check_animate, check_updates, described, new_figure, restyle
 from .colors import ACTIVATION_CMAP, BACKWARD, CURVE_COLORS, DELTA_CMAP, MASK_COLOR
 
-__all__ = ["HEATMAP_UPDATES", "DeltaHeatmap", "delta_heatmap", "norm_vs_lag"]
+__all__ = ["delta_heatmap", "DeltaHeatmap", "HEATMAP_UPDATES", "norm_vs_lag"]  # API page order
 
 
 def _axes(ax, size, right=0.25):
     """A new figure with margins (in inches) that fit the tick and axis labels."""
     if ax is None:
         w, h = size
-        fig = Figure(figsize=size)
+        fig = new_figure(w, h)
         ax = fig.add_subplot()
-        fig.subplots_adjust(left=0.85 / w, right=1 - right / w, bottom=0.6 / h, top=1 - 0.35 / h)
-        return fig, ax, True
-    return ax.figure, ax, False
+        fig.subplots_adjust(left=1.0 / w, right=1 - right / w, bottom=0.65 / h, top=1 - 0.35 / h)
+        return fig, ax
+    return ax.figure, ax
 
 
-def delta_heatmap(
-    deltas,
-    *,
-    upto=None,
-    signed=False,
-    vmax=None,
-    t0=1,
-    ax=None,
-    title=None,
-    colorbar=True,
-    ylabel="hidden unit",
-):
+def _text_sizes(ax):
+    """Tick labels a point below, axis labels and title at the book's text size."""
+    ax.tick_params(labelsize=TEXT_PT - 1)
+    for text in (ax.xaxis.label, ax.yaxis.label, ax.title):
+        text.set_fontsize(TEXT_PT)
+
+
+def delta_heatmap(deltas, **kwargs):
+    """The figure of ``DeltaHeatmap(deltas, **kwargs)``: deltas per step and unit.
+
+    Takes the arguments of :class:`DeltaHeatmap`; use the class when the drawing should
+    change afterwards, as in a slider. The figure's ``alt`` is the object's ``alt``.
+    """
+    heat = DeltaHeatmap(deltas, **kwargs)
+    return described(heat.fig, heat.alt, kwargs.get("ax"))
+
+
+#: The arguments of :class:`DeltaHeatmap` that :meth:`DeltaHeatmap.update` can change.
+HEATMAP_UPDATES = ("upto", "title")
+
+
+class DeltaHeatmap:
     r"""Deltas per time step (horizontal) and unit (vertical) as a heat map.
+
+    :meth:`update` moves the masked part or changes the title afterwards.
 
     Parameters
     ----------
@@ -67,7 +62,7 @@ def delta_heatmap(
     upto : int, optional
         Step label ``s``: only the steps ``t >= s`` are filled, the steps
         ``t < s`` are masked (drawn in light grey), as after a backward pass
-        that has gone from the last step back to step ``s``.  ``s = t0 + T``
+        that has gone from the last step back to step ``s``. ``s = t0 + T``
         masks every step; ``None`` masks none.
     signed : bool
         Show the signed deltas with the diverging map on ``[-vmax, vmax]``
@@ -75,12 +70,10 @@ def delta_heatmap(
         ``[0, vmax]``.
     vmax : float, optional
         Fixed end of the colour scale; defaults to the largest magnitude of
-        *all* of ``deltas`` (masked steps included), so a stepper keeps one
+        *all* of ``deltas`` (masked steps included), so a slider keeps one
         scale throughout.
     t0 : int
-        Label of the first step: 1 by default, as in the book's notation, where
-        :math:`\boldsymbol{x}^{(1)}` is stored at index 0 and the initial state is
-        :math:`\boldsymbol{h}^{(0)}`.
+        Label of the first step (1, as in the book).
     ax : matplotlib.axes.Axes, optional
         Draw here instead of a new figure (7 by 2.8 inches).
     title : str, optional
@@ -89,58 +82,22 @@ def delta_heatmap(
         Add a colour bar labelled :math:`|\delta|` or :math:`\delta`.
     ylabel : str
         Label of the vertical axis.
-
-    Returns
-    -------
-    matplotlib.figure.Figure
-        The image has the gid ``"heatmap"``; its array is a masked array.
-        :class:`DeltaHeatmap` makes the same drawing and can change it afterwards.
+    animate : iterable of str, optional
+        The :meth:`update` arguments that will change from frame to frame (``"upto"``,
+        ``"title"``). The artists they change are marked animated, so that a slider
+        redraws only those.
 
     Raises
     ------
     ValueError
-        If ``deltas`` is not 1-D or 2-D, or ``upto`` is outside
-        ``t0 .. t0 + T``.
-    """
-    return DeltaHeatmap(
-        deltas,
-        upto=upto,
-        signed=signed,
-        vmax=vmax,
-        t0=t0,
-        ax=ax,
-        title=title,
-        colorbar=colorbar,
-        ylabel=ylabel,
-    ).fig
-
-
-#: The arguments of ``delta_heatmap`` that ``DeltaHeatmap.update`` can change.
-HEATMAP_UPDATES = ("upto", "title")
-
-
-class DeltaHeatmap:
-    """The drawing of :func:`delta_heatmap`, kept so that ``upto`` and ``title`` can change.
-
-    ``DeltaHeatmap(deltas, **kwargs)`` draws exactly what ``delta_heatmap(deltas,
-    **kwargs)`` draws; :meth:`update` then moves the masked part and the dashed line, or
-    changes the title, in place.
-
-    Parameters
-    ----------
-    deltas, upto, signed, vmax, t0, ax, title, colorbar, ylabel
-        As for :func:`delta_heatmap`.
-    animate : iterable of str, optional
-        The :meth:`update` arguments that will change from frame to frame (``"upto"``,
-        ``"title"``). The artists they change are marked animated, so that a slider
-        redraws only those (see ``lstmkit.viz.render``).
+        If ``deltas`` is not 1-D or 2-D, or ``upto`` is outside ``t0 .. t0 + T``.
 
     Attributes
     ----------
     fig : matplotlib.figure.Figure
     ax : matplotlib.axes.Axes
     image : matplotlib.image.AxesImage
-        The heat map (gid ``"heatmap"``), units by time steps.
+        The heat map (gid ``"heatmap"``, a masked array), units by time steps.
     upto_line : matplotlib.lines.Line2D
         The dashed line before step ``upto`` (gid ``"upto"``), hidden when there is none.
 
@@ -173,7 +130,7 @@ class DeltaHeatmap:
             raise ValueError(f"deltas must have shape (T, H) or (T,), got shape {np.shape(deltas)}")
         animate = check_animate(animate, HEATMAP_UPDATES)
         self.T, H = arr.shape
-        self.t0 = t0
+        self.t0, self.signed, self.ylabel = t0, signed, ylabel
         if vmax is None:
             finite = np.abs(arr[np.isfinite(arr)])
             vmax = float(finite.max()) if finite.size and finite.max() > 0 else 1.0
@@ -186,7 +143,7 @@ class DeltaHeatmap:
             cmap = mpl.colormaps[DELTA_CMAP].with_extremes(bad=MASK_COLOR)
             norm = Normalize(0.0, vmax)
 
-        self.fig, self.ax, _ = _axes(ax, (7.0, 2.8), right=0.4)
+        self.fig, self.ax = _axes(ax, (7.0, 2.8), right=0.4)
         ax = self.ax
         self.image = ax.imshow(
             masked.T,
@@ -205,17 +162,35 @@ class DeltaHeatmap:
         ax.set_yticks(units[:: max(1, int(np.ceil(H / 8)))])
         ax.set_xlabel("time step $t$")
         ax.set_ylabel(ylabel)
+        _text_sizes(ax)
         self.upto_line = ax.axvline(t0 - 0.5, color=BACKWARD, lw=1.5, ls="--", visible=False)
         self.upto_line.set_gid("upto")
         self._args = {"upto": upto, "title": title}
         self._restyle()
         if colorbar:
             cb = self.fig.colorbar(self.image, ax=ax, pad=0.02, fraction=0.05)
-            cb.set_label(r"$\delta$" if signed else r"$|\delta|$")
+            cb.set_label(r"$\delta$" if signed else r"$|\delta|$", fontsize=TEXT_PT)
+            cb.ax.tick_params(labelsize=TEXT_PT - 1)
         changed_by = {"upto": [self.image, self.upto_line], "title": [ax.title]}
         for name in animate:
             for artist in changed_by[name]:
                 artist.set_animated(True)
+
+    @property
+    def alt(self):
+        """A short description of the plot as it is now, for alt text."""
+        what = "signed deltas (red positive, blue negative)" if self.signed else "delta sizes"
+        last, units = self.t0 + self.T - 1, self.data.shape[1]
+        text = (
+            f"Heat map of the {what}: time steps {self.t0} to {last} from left to right, "
+            f"{self.ylabel} 1 to {units} from bottom to top."
+        )
+        upto = self._args["upto"]
+        if upto is not None and int(upto) > self.t0:
+            text += f" Steps before {int(upto)} are greyed out (not yet computed)."
+        if self._args["title"]:
+            text += f" Title: {self._args['title']}"
+        return text
 
     def _masked(self, upto):
         """The data with the steps before ``upto`` (and non-finite entries) masked."""
@@ -229,7 +204,7 @@ class DeltaHeatmap:
         return np.ma.masked_array(self.data, mask=mask | ~np.isfinite(self.data))
 
     def update(self, **changes):
-        """Change ``upto`` and/or ``title`` (as in :func:`delta_heatmap`); return the figure.
+        """Change ``upto`` and/or ``title``; return the figure.
 
         Raises
         ------
@@ -238,12 +213,7 @@ class DeltaHeatmap:
         ValueError
             If ``upto`` is outside ``t0 .. t0 + T``; the drawing is then left as it was.
         """
-        unknown = sorted(set(changes) - set(HEATMAP_UPDATES))
-        if unknown:
-            raise TypeError(
-                f"DeltaHeatmap.update() changes only {', '.join(HEATMAP_UPDATES)}; "
-                f"got {', '.join(unknown)}"
-            )
+        check_updates(changes, HEATMAP_UPDATES, "DeltaHeatmap")
         args = {**self._args, **changes}
         masked = self._masked(args["upto"])
         if args["upto"] != self._args["upto"]:
@@ -338,7 +308,7 @@ def norm_vs_lag(
         For arrays of another shape or a number of labels that does not match.
     """
     curves, labels = _curves(norms_by_lag, labels)
-    fig, ax, _ = _axes(ax, (7.0, 3.2))
+    fig, plot = _axes(ax, (7.0, 3.2))
     longest = max(c.size for c in curves)
     if lags is not None:
         lags = np.asarray(lags, dtype=float)
@@ -348,7 +318,7 @@ def norm_vs_lag(
         lags = np.arange(longest, dtype=float)
     for k, c in enumerate(curves):
         y = np.where(c > 0, c, np.nan)
-        (line,) = ax.plot(
+        (line,) = plot.plot(
             lags[: c.size],
             y,
             marker="o",
@@ -368,7 +338,7 @@ def norm_vs_lag(
             else np.nanmax(np.where(curves[0] > 0, curves[0], np.nan))
         )
         for j, rho in enumerate(rates):
-            (ref,) = ax.plot(
+            (ref,) = plot.plot(
                 lags,
                 n0 * rho ** (lags - lags[0]),
                 ls="--",
@@ -377,13 +347,18 @@ def norm_vs_lag(
                 label=rf"$\propto {rho:g}^k$",
             )
             ref.set_gid(f"reference:{j}")
-    ax.set_yscale("log")
-    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-    ax.set_xlabel(xlabel)
-    ax.set_ylabel(ylabel)
-    ax.grid(True, which="major", lw=0.5, color="#DDDDDD")
+    plot.set_yscale("log")
+    plot.xaxis.set_major_locator(MaxNLocator(integer=True))
+    plot.set_xlabel(xlabel)
+    plot.set_ylabel(ylabel)
+    plot.grid(True, which="major", lw=0.5, color="#DDDDDD")
     if title:
-        ax.set_title(title)
+        plot.set_title(title)
+    _text_sizes(plot)
     if labels is not None or reference is not None:
-        ax.legend(frameon=False, fontsize=9)
-    return fig
+        plot.legend(frameon=False, fontsize=TEXT_PT - 1)
+    alt = f"Gradient norm against the lag {lags[0]:g} to {lags[-1]:g} on a log scale"
+    alt += f", one curve each for: {', '.join(labels)}." if labels else "."
+    if reference is not None:
+        alt += " Dashed lines: geometric decay for comparison."
+    return described(fig, alt, ax)

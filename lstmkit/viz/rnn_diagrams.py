@@ -1,47 +1,9 @@
-r"""Diagrams of the simple RNN (Goodfellow et al. 2016, chapter 10).
+r"""Diagrams of the simple RNN of chapter 2: as neurons, unfolded over time, as a black
+box, and the six kinds of sequence tasks.
 
-The simple RNN computes, for :math:`t = 1, \dots, T` and the initial state
-:math:`\boldsymbol{h}^{(0)}` (the book's notation, also used by ``lstmkit.rnn``,
-where :math:`\boldsymbol{h}^{(0)}` is the argument ``h0``),
-
-.. math::
-
-   \boldsymbol{a}^{(t)} &= \boldsymbol{b} + \boldsymbol{W} \boldsymbol{h}^{(t-1)}
-       + \boldsymbol{U} \boldsymbol{x}^{(t)}, \\
-   \boldsymbol{h}^{(t)} &= \tanh(\boldsymbol{a}^{(t)}), \\
-   \boldsymbol{o}^{(t)} &= \boldsymbol{c} + \boldsymbol{V} \boldsymbol{h}^{(t)}, \\
-   \hat{\boldsymbol{y}}^{(t)} &= f(\boldsymbol{o}^{(t)}),
-
-with a loss :math:`J^{(t)}` per step and the total loss :math:`J = \sum_t J^{(t)}`.
-
-The module draws:
-
-``rnn_neurons``
-    the network drawn as neurons, with feed-forward and recurrent connections;
-``rnn_unfolded``
-    the computational graph unfolded over ``T`` steps, optionally coloured by
-    activations or deltas, with backward (error) arrows;
-``rnn_blackbox``
-    the compact drawing: input, a cell with a self-loop, output;
-``task_type`` and ``task_types``
-    the six kinds of sequence tasks, one at a time or all six in a grid.
-
-Every function draws into ``ax`` when one is given and returns the figure.
-Steps are labelled ``t0, ..., t0 + T - 1`` with ``t0 = 1`` by default, as in
-the book's notation and ``lstmkit.rnn``, so the initial state is
-:math:`\boldsymbol{h}^{(0)}`.  Arguments that name steps (``highlight``,
-``feeds``) use these labels; arrays are indexed by position (``deltas[k]``
-belongs to step ``t0 + k``), so with the default step ``t`` is at index
-``t - 1``, as in ``lstmkit.rnn`` (``cache.h[t - 1]`` is
-:math:`\boldsymbol{h}^{(t)}`).
-
-Without ``ax``, every function returns a new ``matplotlib.figure.Figure`` that
-pyplot does not manage, so no ``pyplot.close`` is needed to free it.  IPython
-shows such a figure as an image only once ``%matplotlib inline`` has run in the
-kernel (that registers the inline backend's figure formatter); without it, a
-cell ending with the call shows only the text ``<Figure size ...>``.  The book's
-chapters start with ``%matplotlib inline``, so there a cell ending with the call
-shows the figure exactly once.
+Steps are labelled as in the book: the first step is 1 and the initial state is
+:math:`\boldsymbol{h}^{(0)}`, so ``deltas[k]`` belongs to step ``k + 1`` (``t0`` changes the
+first label). How the figures are made and shown: see :mod:`lstmkit.viz`.
 """
 
 from __future__ import annotations
@@ -53,10 +15,13 @@ from matplotlib.patches import Rectangle
 
 from ._draw import (
     BOOK_WIDTH,
+    TEXT_PT,
     Diagram,
     as_step_set,
     check_animate,
     check_magnitudes,
+    check_updates,
+    described,
     new_figure,
     restyle,
     width_for,
@@ -76,15 +41,15 @@ from .colors import (
     tint,
 )
 
-__all__ = [
-    "TASK_KINDS",
-    "UNFOLDED_UPDATES",
-    "UnfoldedRNN",
-    "rnn_blackbox",
+__all__ = [  # in the order of the API page
     "rnn_neurons",
     "rnn_unfolded",
+    "UnfoldedRNN",
+    "UNFOLDED_UPDATES",
+    "rnn_blackbox",
     "task_type",
     "task_types",
+    "TASK_KINDS",
 ]
 
 
@@ -141,10 +106,6 @@ def rnn_neurons(n_in=3, n_hidden=4, n_out=2, *, activations=None, weights=None, 
     ax : matplotlib.axes.Axes, optional
         Draw here instead of a new figure.
 
-    Returns
-    -------
-    matplotlib.figure.Figure
-
     Notes
     -----
     Node gids are ``"node:x:j"``, ``"node:h:j"``, ``"node:o:j"`` (``j`` from
@@ -174,7 +135,7 @@ def rnn_neurons(n_in=3, n_hidden=4, n_out=2, *, activations=None, weights=None, 
     counts = {"x": n_in, "h": n_hidden, "o": n_out}
     half = max((counts[k] - 1) * gaps[k] / 2 for k in counts)
     ys = {"x": 0.0, "h": 2.9, "o": 5.6}
-    diag = Diagram(ax, xlim=(-half - 2.3, half + 1.9), ylim=(-0.75, 6.35))
+    diag = Diagram(ax, xlim=(-half - 2.3, half + 1.9), ylim=(-0.75, 6.35), text_pt=TEXT_PT)
     r = 0.34
     fills = {"x": tint(INPUT, 0.3), "h": tint(HIDDEN, 0.45), "o": tint(OUTPUT, 0.45)}
     sym = {"x": "x", "h": "h", "o": "o"}
@@ -206,43 +167,32 @@ def rnn_neurons(n_in=3, n_hidden=4, n_out=2, *, activations=None, weights=None, 
     ):
         for j in range(n_src):
             for k in range(n_dst):
-                diag.edge(
-                    f"{src}:{j + 1}",
-                    f"{dst}:{k + 1}",
-                    gid=f"edge:{key}:{src}:{j + 1}->{dst}:{k + 1}",
-                    lw=width(key, k, j),
-                    color=FORWARD,
-                    alpha=0.8,
-                )
+                a, b = f"{src}:{j + 1}", f"{dst}:{k + 1}"
+                diag.edge(a, b, gid=f"edge:{key}:{a}->{b}", lw=width(key, k, j), alpha=0.8)
     for j in range(n_hidden):
         for k in range(n_hidden):
-            gid = f"edge:W:h:{j + 1}->h:{k + 1}"
+            a, b = f"h:{j + 1}", f"h:{k + 1}"
+            style = dict(gid=f"edge:W:{a}->{b}", color=HIDDEN, lw=width("W", k, j) * 1.1)
             if j == k:
-                diag.loop(
-                    f"h:{j + 1}",
-                    side="left",
-                    size=0.2,
-                    spread=32,
-                    gid=gid,
-                    color=HIDDEN,
-                    lw=width("W", k, j) * 1.1,
-                )
+                diag.loop(a, side="left", size=0.2, spread=32, **style)
             else:
-                diag.edge(
-                    f"h:{j + 1}",
-                    f"h:{k + 1}",
-                    gid=gid,
-                    rad=0.42,
-                    color=HIDDEN,
-                    lw=width("W", k, j) * 1.1,
-                    zorder=1.5,
-                )
+                diag.edge(a, b, rad=0.42, zorder=1.5, **style)
     right = half + 0.95
     fs = diag.font(0.36)
     diag.text((right, (ys["x"] + ys["h"]) / 2), r"$\boldsymbol{U}$", fontsize=fs, gid="text:U")
     diag.text((right, ys["h"]), r"$\boldsymbol{W}$", fontsize=fs, color=HIDDEN, gid="text:W")
     diag.text((right, (ys["h"] + ys["o"]) / 2), r"$\boldsymbol{V}$", fontsize=fs, gid="text:V")
-    return diag.fig
+    alt = (
+        f"A simple RNN drawn as neurons: {n_in} inputs at the bottom, {n_hidden} hidden "
+        f"neurons in the middle, {n_out} outputs on top. U connects every input to every "
+        "hidden neuron, V every hidden neuron to every output, and W (curved arrows and "
+        "self-loops) every hidden neuron to every hidden neuron one step later."
+    )
+    if acts:
+        alt += " Neurons are coloured by their activations."
+    if flows:
+        alt += " Line widths show the flow along each connection."
+    return described(diag.fig, alt, ax)
 
 
 # --------------------------------------------------------------------------- unfolded
@@ -274,31 +224,30 @@ def _hidden_values(values, T):
     return arr.mean(axis=1), np.sqrt((arr**2).mean(axis=1))
 
 
-#: The arguments of ``rnn_unfolded`` that ``UnfoldedRNN.update`` can change.
+#: The arguments of :class:`UnfoldedRNN` that :meth:`UnfoldedRNN.update` can change.
 UNFOLDED_UPDATES = ("deltas", "values", "highlight", "feeds", "vmax")
 
 
-def rnn_unfolded(
-    T=4,
-    *,
-    deltas=None,
-    values=None,
-    highlight=None,
-    feeds=None,
-    backward=None,
-    show_loss=True,
-    vmax=None,
-    t0=1,
-    ax=None,
-):
+def rnn_unfolded(T=4, **kwargs):
+    """The figure of ``UnfoldedRNN(T, **kwargs)``: the simple RNN unfolded over ``T`` steps.
+
+    Takes the arguments of :class:`UnfoldedRNN`; use the class when the drawing should
+    change afterwards, as in a slider. The figure's ``alt`` is the object's ``alt``.
+    """
+    graph = UnfoldedRNN(T, **kwargs)
+    return described(graph.fig, graph.alt, kwargs.get("ax"))
+
+
+class UnfoldedRNN:
     r"""The simple RNN unfolded over ``T`` steps as a computational graph.
 
     Each step ``t`` has the nodes :math:`\boldsymbol{x}^{(t)}`,
     :math:`\boldsymbol{h}^{(t)}` (with :math:`\boldsymbol{a}^{(t)}` inside: the node
     stands for both), :math:`\boldsymbol{o}^{(t)}`, :math:`\hat{\boldsymbol{y}}^{(t)}`
     and :math:`J^{(t)}`; the initial state :math:`\boldsymbol{h}^{(t_0-1)}` sits on
-    the left.  Edges carry the shared parameters ``U``, ``W``, ``V``.
-    :class:`UnfoldedRNN` makes the same drawing and can change it afterwards.
+    the left. Edges carry the shared parameters ``U``, ``W``, ``V``.
+    :meth:`update` changes ``deltas``, ``values``, ``highlight``, ``feeds`` and ``vmax``
+    afterwards; the figure then looks like a fresh drawing with the new arguments.
 
     Parameters
     ----------
@@ -307,13 +256,13 @@ def rnn_unfolded(
     deltas : array_like or dict, optional
         Error signals :math:`\boldsymbol{\delta}_{\boldsymbol{h}}^{(t)}`, shape
         ``(T,)`` (magnitudes) or ``(T, H)`` (vectors; their Euclidean norm is
-        used), or a dict ``{"h": ..., "o": ...}`` of such arrays.  The ``h``
+        used), or a dict ``{"h": ..., "o": ...}`` of such arrays. The ``h``
         nodes (and ``o`` nodes) are filled with the sequential delta map on the
         linear range ``[0, vmax]``, and backward arrows are drawn in the backward
         colour: from ``o(t)`` down to ``h(t)`` and from ``h(t+1)`` back to
         ``h(t)``, each as wide as the magnitude at its tail.
     values : array_like, optional
-        Hidden states, shape ``(T,)`` or ``(T, H)``.  Unless ``deltas`` is
+        Hidden states, shape ``(T,)`` or ``(T, H)``. Unless ``deltas`` is
         given, the ``h`` nodes are filled with the diverging activation map on
         the fixed range ``[-1, 1]`` (for vectors: the mean over units), and the
         forward arrows leaving ``h(t)`` are as wide as the root mean square of
@@ -324,7 +273,7 @@ def rnn_unfolded(
         Step label ``t``: show which error flows the step-``t`` contribution to
         the gradients of ``U``, ``W`` and ``b`` needs, namely the losses
         :math:`J^{(s)}` for all ``s >= t`` flowing back to
-        :math:`\boldsymbol{h}^{(t)}`.  Those backward arrows and losses keep their
+        :math:`\boldsymbol{h}^{(t)}`. Those backward arrows and losses keep their
         colours, all others are drawn muted, and :math:`\boldsymbol{h}^{(t)}` gets
         a thick backward-coloured ring.
     backward : bool, optional
@@ -338,65 +287,22 @@ def rnn_unfolded(
         defaults to the largest magnitude in ``deltas`` (fix it to keep a
         slider's scale constant).
     t0 : int
-        Label of the first step: 1 by default, as in the book's notation, where
-        :math:`\boldsymbol{x}^{(1)}` is stored at index 0 and the initial state is
-        :math:`\boldsymbol{h}^{(0)}`.
+        Label of the first step.
     ax : matplotlib.axes.Axes, optional
         Draw here instead of a new figure.
+    animate : iterable of str, optional
+        The :meth:`update` arguments that will change from frame to frame. The
+        artists they restyle are marked animated, so that a slider redraws only those;
+        the figure looks the same either way. The ``o`` nodes count for ``deltas`` only
+        when the ``deltas`` given here have an ``"o"`` entry.
 
-    Returns
-    -------
-    matplotlib.figure.Figure
+    ``T``, ``backward``, ``show_loss`` and ``t0`` fix the structure and cannot change.
 
     Raises
     ------
     ValueError
         If ``deltas`` or ``values`` does not have shape ``(T,)`` or ``(T, H)``,
         or ``feeds`` is not a step label.
-
-    Notes
-    -----
-    Node gids are ``"node:<kind>:<t>"`` with ``kind`` in ``x``, ``h``, ``o``,
-    ``yhat``, ``J`` and ``"node:hinit:<t0-1>"`` for the initial state; forward
-    edges ``"edge:<U|W|V|f|L>:<t>"``, backward arrows
-    ``"back:<kind>:<t>-><kind>:<t'>"``.
-    """
-    return UnfoldedRNN(
-        T,
-        deltas=deltas,
-        values=values,
-        highlight=highlight,
-        feeds=feeds,
-        backward=backward,
-        show_loss=show_loss,
-        vmax=vmax,
-        t0=t0,
-        ax=ax,
-    ).fig
-
-
-class UnfoldedRNN:
-    r"""The drawing of :func:`rnn_unfolded`, kept so that it can change (for sliders).
-
-    ``UnfoldedRNN(**kwargs)`` draws exactly what ``rnn_unfolded(**kwargs)`` draws.
-    :meth:`update` then changes some of ``deltas``, ``values``, ``highlight``,
-    ``feeds`` and ``vmax`` and restyles the artists in place (colours, widths,
-    visibility), touching only those whose look changes: the figure afterwards looks
-    like a fresh ``rnn_unfolded`` with the new arguments. Every band, backward arrow
-    and the :math:`\boldsymbol{\delta}` label of ``feeds`` exist from the start, hidden
-    while not needed.
-
-    Parameters
-    ----------
-    T, deltas, values, highlight, feeds, backward, show_loss, vmax, t0, ax
-        As for :func:`rnn_unfolded`; ``T``, ``backward``, ``show_loss`` and ``t0``
-        fix the structure and cannot change.
-    animate : iterable of str, optional
-        The :meth:`update` arguments that will change from frame to frame. The
-        artists they restyle are marked animated, so that a slider redraws only those
-        (see ``lstmkit.viz.render``); the figure looks the same either way. The ``o``
-        nodes count for ``deltas`` only when the ``deltas`` given here have an ``"o"``
-        entry (a slider still shows later ``o`` deltas, only more slowly).
 
     Attributes
     ----------
@@ -410,6 +316,13 @@ class UnfoldedRNN:
     feeds_label : matplotlib.text.Text
         The :math:`\boldsymbol{\delta}_{\boldsymbol{h}}^{(t)}` label of ``feeds``.
 
+    Notes
+    -----
+    Node gids are ``"node:<kind>:<t>"`` with ``kind`` in ``x``, ``h``, ``o``,
+    ``yhat``, ``J`` and ``"node:hinit:<t0-1>"`` for the initial state; forward
+    edges ``"edge:<U|W|V|f|L>:<t>"``, backward arrows
+    ``"back:<kind>:<t>-><kind>:<t'>"``.
+
     Examples
     --------
     >>> graph = UnfoldedRNN(T=4, deltas=[0.1, 0.2, 0.4, 0.8], animate=["highlight"])
@@ -420,7 +333,8 @@ class UnfoldedRNN:
 
     DX = 2.2
     ROWS = {"x": 0.0, "h": 1.7, "o": 3.4, "yhat": 4.85, "J": 6.3}
-    R = 0.42
+    R = 0.48
+    TEXT, EDGE_TEXT = 0.45, 0.42  # heights of node and edge labels in data units
 
     def __init__(
         self,
@@ -454,7 +368,10 @@ class UnfoldedRNN:
         """Every artist the drawing may ever show, in neutral colours."""
         dx, rows, r = self.DX, self.ROWS, self.R
         top = rows["J"] if self.show_loss else rows["o"]
-        diag = Diagram(ax, xlim=(-0.75, self.T * dx + 0.8), ylim=(-0.7, top + 0.62))
+        diag = Diagram(
+            ax, xlim=(-0.75, self.T * dx + 0.8), ylim=(-0.7, top + 0.62), text_pt=TEXT_PT
+        )
+        fs = diag.font(self.TEXT)
         self.diag, self.fig, self.nodes, self.arrows = diag, diag.fig, diag.nodes, {}
         self.bands = {}
         for k, t in enumerate(self.steps):
@@ -465,17 +382,20 @@ class UnfoldedRNN:
             self.bands[t] = diag.add(band)
         hinit = f"hinit:{self.t0 - 1}"
         hinit_label = _lab(r"\boldsymbol{h}", self.t0 - 1)
-        diag.node(hinit, (0.0, rows["h"]), hinit_label, r=r, fc=tint(HIDDEN, 0.45), ls="--")
+        hinit_fill = tint(HIDDEN, 0.45)
+        diag.node(hinit, (0.0, rows["h"]), hinit_label, r=r, fc=hinit_fill, ls="--", fontsize=fs)
         kinds = [("x", r"\boldsymbol{x}"), ("h", r"\boldsymbol{h}"), ("o", r"\boldsymbol{o}")]
         if self.show_loss:
             kinds.append(("yhat", r"\hat{\boldsymbol{y}}"))
         for k, t in enumerate(self.steps):
             for kind, symbol in kinds:
                 fill = tint(INPUT, 0.3) if kind == "x" else tint(OUTPUT, 0.7)
-                diag.node(f"{kind}:{t}", ((k + 1) * dx, rows[kind]), _lab(symbol, t), r=r, fc=fill)
+                xy = ((k + 1) * dx, rows[kind])
+                diag.node(f"{kind}:{t}", xy, _lab(symbol, t), r=r, fc=fill, fontsize=fs)
             if self.show_loss:
                 xy, label = ((k + 1) * dx, rows["J"]), _lab("J", t)
-                diag.node(f"J:{t}", xy, label, shape="round", w=1.0, h=0.72, fc=tint(LOSS, 0.55))
+                fill = tint(LOSS, 0.55)
+                diag.node(f"J:{t}", xy, label, shape="round", w=1.0, h=0.72, fc=fill, fontsize=fs)
         self._draw_forward(hinit)
         self._draw_backward()
         self.feeds_label = diag.text(
@@ -484,14 +404,14 @@ class UnfoldedRNN:
             color=BACKWARD,
             ha="left",
             va="bottom",
-            fontsize=diag.font(0.3),
+            fontsize=diag.font(self.EDGE_TEXT),
             gid="text:feeds",
         )
 
     def _draw_forward(self, hinit):
         """The forward arrows with their labels (``W``, ``U``, ``V``, ``f`` on the first
         step only when ``T > 6``)."""
-        efs = self.diag.font(0.3)
+        efs = self.diag.font(self.EDGE_TEXT)
         for k, t in enumerate(self.steps):
             lab = self.T <= 6 or k == 0
             edges = [
@@ -534,23 +454,17 @@ class UnfoldedRNN:
     def update(self, **changes):
         """Change some of ``deltas``, ``values``, ``highlight``, ``feeds``, ``vmax``.
 
-        The arguments mean what they mean for :func:`rnn_unfolded`; the others keep
-        their values. Returns the figure.
+        The arguments mean what they mean for the class; the others keep their
+        values. Returns the figure.
 
         Raises
         ------
         TypeError
             For an argument that cannot change (``T``, ``show_loss``, ...).
         ValueError
-            As :func:`rnn_unfolded` for values of the wrong shape; the drawing is
-            then left as it was.
+            For values of the wrong shape; the drawing is then left as it was.
         """
-        unknown = sorted(set(changes) - set(UNFOLDED_UPDATES))
-        if unknown:
-            raise TypeError(
-                f"UnfoldedRNN.update() changes only {', '.join(UNFOLDED_UPDATES)}; got "
-                f"{', '.join(unknown)} (make a new UnfoldedRNN to change the structure)"
-            )
+        check_updates(changes, UNFOLDED_UPDATES, "UnfoldedRNN")
         args = {**self._args, **changes}
         dh, do = _unfolded_deltas(args["deltas"], self.T)
         hv, hrms = _hidden_values(args["values"], self.T)
@@ -568,10 +482,40 @@ class UnfoldedRNN:
             restyle(band, visible=t in marked)
         self._restyle_nodes(dh, do, hv, vmax, feeds)
         self._restyle_forward(hrms)
-        shown = dh is not None or feeds is not None if self.backward is None else self.backward
-        self._restyle_backward(dh, do, vmax, feeds, shown)
+        self._restyle_backward(dh, do, vmax, feeds, self._backward_shown(args))
         self._restyle_feeds_label(feeds)
         return self.fig
+
+    def _backward_shown(self, args):
+        """Whether the backward arrows are drawn for the arguments ``args``."""
+        if self.backward is None:
+            return args["deltas"] is not None or args["feeds"] is not None
+        return self.backward
+
+    @property
+    def alt(self):
+        """A short description of the drawing as it is now, for alt text."""
+        first, last = self.steps[0], self.steps[-1]
+        gives = "an output o(t), a prediction and a loss J(t)" if self.show_loss else "o(t)"
+        parts = [
+            f"The simple RNN unfolded over {self.T} steps: inputs x({first}) to x({last}) feed "
+            f"hidden states h({first}) to h({last}), chained by W from h({first - 1}); "
+            f"each h(t) gives {gives}."
+        ]
+        args = self._args
+        if args["deltas"] is not None:
+            parts.append("The hidden nodes are shaded by the size of their deltas.")
+        elif args["values"] is not None:
+            parts.append("The hidden nodes are coloured by their values.")
+        marked = sorted(as_step_set(args["highlight"], "highlight"))
+        if marked:
+            parts.append(f"Highlighted steps: {', '.join(map(str, marked))}.")
+        if args["feeds"] is not None:
+            t = int(args["feeds"])
+            parts.append(f"In colour: the errors from J({t}) to J({last}) flowing back to h({t}).")
+        elif self._backward_shown(args):
+            parts.append("Backward arrows carry the errors from the losses to every h(t).")
+        return " ".join(parts)
 
     def _restyle_node(self, name, fc, ec=FORWARD, lw=1.2, text_color=None):
         node = self.nodes[name]
@@ -684,12 +628,8 @@ def rnn_blackbox(*, ax=None):
     ----------
     ax : matplotlib.axes.Axes, optional
         Draw here instead of a new figure (3.2 inches wide).
-
-    Returns
-    -------
-    matplotlib.figure.Figure
     """
-    diag = Diagram(ax, xlim=(-1.6, 2.7), ylim=(-0.6, 4.2), width=3.2)
+    diag = Diagram(ax, xlim=(-1.6, 2.7), ylim=(-0.6, 4.2), width=3.2, text_pt=TEXT_PT)
     fs = diag.font(0.36)
     diag.node("x", (0, 0), r"$\boldsymbol{x}^{(t)}$", r=0.45, fc=tint(INPUT, 0.3), fontsize=fs)
     diag.node(
@@ -714,17 +654,24 @@ def rnn_blackbox(*, ax=None):
     diag.add(delay)
     diag.text((x1 + 0.18, 1.8), r"$\boldsymbol{W}$", ha="left", fontsize=fs, gid="elabel:W")
     diag.text((-0.95, 1.8), "RNN\ncell", ha="right", fontsize=diag.font(0.3), gid="text:cell")
-    return diag.fig
+    alt = (
+        "The simple RNN as a black box: the input x(t) enters the RNN cell h(t) through U, "
+        "the output o(t) leaves it through V, and a loop through W with a one-step delay "
+        "feeds h(t-1) back into the cell."
+    )
+    return described(diag.fig, alt, ax)
 
 
 # --------------------------------------------------------------------------- task types
-#: The six task kinds, in the order of the grid, with their titles and an example.
+#: The six task kinds, in the order of the grid: kind -> (title, example).
+#:
+#: :meta hide-value:
 TASK_KINDS = {
     "one-to-one": ("one-to-one", "fixed input, fixed output"),
     "one-to-many": ("one-to-many", "e.g. image captioning"),
     "many-to-one": ("many-to-one", "e.g. sentiment of a text"),
     "many-to-many": ("many-to-many (aligned)", "e.g. tagging every word"),
-    "seq2seq": ("encoder–decoder (seq2seq)", "e.g. translation"),
+    "seq2seq": ("encoder–decoder", "seq2seq, e.g. translation"),
     "bidirectional": ("bidirectional", "e.g. filling gaps in a text"),
 }
 
@@ -755,6 +702,21 @@ def _task_layout(kind):
     return [(k, True, True) for k in range(4)]  # bidirectional
 
 
+def _task_alt(kind, cols):
+    """One sentence on the boxes of a task kind: how many inputs, hidden states, outputs."""
+    n_in = sum(c[1] for c in cols)
+    n_out = sum(c[2] for c in cols)
+    chains = (
+        "two chains of hidden states, one each way"
+        if kind == "bidirectional"
+        else (f"a chain of {len(cols)} hidden state" + ("s" if len(cols) > 1 else ""))
+    )
+    return (
+        f"{TASK_KINDS[kind][0]} ({TASK_KINDS[kind][1]}): {n_in} input"
+        f"{'s' if n_in > 1 else ''}, {chains}, {n_out} output{'s' if n_out > 1 else ''}."
+    )
+
+
 def task_type(kind, *, ax=None, title=True):
     """One of the six kinds of sequence tasks, drawn as boxes.
 
@@ -772,10 +734,6 @@ def task_type(kind, *, ax=None, title=True):
         Draw here instead of a new figure (2.6 inches wide).
     title : bool
         Put the title and an example under it on the axes.
-
-    Returns
-    -------
-    matplotlib.figure.Figure
 
     Raises
     ------
@@ -798,6 +756,7 @@ def task_type(kind, *, ax=None, title=True):
     xs = np.array([c[0] for c in cols], dtype=float) * gap
     xs += (_TASK_XLIM[0] + _TASK_XLIM[1]) / 2 - (xs.min() + xs.max()) / 2
     ylim = _TASK_YLIM
+    given_ax = ax
     if ax is None:
         width = 2.6
         plot_h = width * (ylim[1] - ylim[0]) / (_TASK_XLIM[1] - _TASK_XLIM[0])
@@ -844,23 +803,23 @@ def task_type(kind, *, ax=None, title=True):
             diag.text(
                 (x, y),
                 txt,
-                fontsize=diag.font(0.3, lo=6.5, hi=9),
+                fontsize=TEXT_PT - 1,
                 color="#555555",
                 gid=f"text:{txt}",
             )
         diag.ax.plot([xm, xm], [y_in - 0.3, y_out + 0.3], ls=":", lw=0.8, color="#888888", zorder=0)
     if title:
         name, example = TASK_KINDS[key]
-        diag.ax.set_title(name, fontsize=10, pad=3)
+        diag.ax.set_title(name, fontsize=TEXT_PT, pad=3)
         diag.text(
             ((_TASK_XLIM[0] + _TASK_XLIM[1]) / 2, ylim[0] + 0.25),
             example,
             va="center",
-            fontsize=8,
+            fontsize=TEXT_PT - 1,
             color="#444444",
             gid="text:example",
         )
-    return diag.fig
+    return described(diag.fig, _task_alt(key, cols), given_ax)
 
 
 def task_types(*, fig=None):
@@ -901,8 +860,11 @@ def task_types(*, fig=None):
         loc="lower center",
         ncol=4,
         frameon=False,
-        fontsize=8.5,
+        fontsize=TEXT_PT - 1,
         handlelength=1.2,
         bbox_to_anchor=(0.5, 0.0),
+    )
+    fig.alt = "The six kinds of sequence tasks, drawn as boxes: " + " ".join(
+        _task_alt(kind, _task_layout(kind)) for kind in TASK_KINDS
     )
     return fig

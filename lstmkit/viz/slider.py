@@ -4,14 +4,20 @@ One call serves both places a reader meets the book. ``slider(draw, t=range(10))
 returns a :class:`Slider`; displaying it offers the front end two views of the same
 figures:
 
-* a live ipywidgets view (one slider per parameter above an image). A move to values
+* a live ipywidgets view (one slider per parameter above the picture). A move to values
   not seen before calls ``draw`` with them and shows the freshly rendered PNG; a move to
-  values already drawn (by the live view or for the static view) shows the cached PNG at
-  once. JupyterLab and classic Jupyter with a running kernel pick this view.
+  values already drawn shows the cached PNG at once. JupyterLab and classic Jupyter with
+  a running kernel pick this view. Only the first frame is drawn when it is displayed.
+  The picture is an ``<img>`` with its alt text inside an ``ipywidgets.HTML``
+  (``ipywidgets.Image`` has no alt text, and its ``tooltip`` breaks the view in
+  ipywidgets 8.1: the front end reads the ``description`` that ``Image`` lacks).
 * a static view (``text/html``) that needs no kernel. Every frame is rendered in
   advance, embedded as a ``data:`` PNG, and a small inline script swaps the image
   when an ``<input type="range">`` moves. The built book shows this view: MyST-NB
   copies ``text/html`` outputs into the page as they are, so the script runs on load.
+  The frames are rendered only when ``LSTMKIT_STATIC_FRAMES=1`` (the book build sets it,
+  see ``_ext/offline_book.py``); otherwise the static view is one sentence, so a live
+  notebook does not pay for frames its front end never shows.
 
 .. rubric:: The drawing contract
 
@@ -56,9 +62,9 @@ line plot at the default 80 dpi costs 10 to 20 KB per frame. When the embedded f
 would exceed ``max_bytes`` (default :data:`MAX_STATIC_BYTES`), rendering stops with a
 ``ValueError`` rather than bloating the page.
 
-When the environment variable ``LSTMKIT_STATIC_FRAMES`` is ``0``, the static view holds
+Unless the environment variable ``LSTMKIT_STATIC_FRAMES`` is ``1``, the static view holds
 no frames, only the sentence in :data:`PLACEHOLDER_HTML`. Committed notebooks are saved
-this way; the book build re-executes them without the variable and embeds the frames.
+this way; the book build sets the variable, re-executes them and embeds the frames.
 
 .. rubric:: Example
 
@@ -110,12 +116,12 @@ __all__ = [
 ]
 
 #: Default limit, in bytes, on the base64 frames embedded in one static slider.
-MAX_STATIC_BYTES = 2_000_000
+MAX_STATIC_BYTES = 1_500_000
 
 #: Largest root-mean-square error (in 0..255 grey levels) accepted from palette quantisation.
 MAX_PALETTE_RMSE = 2.0
 
-#: Environment variable that, set to ``0``, leaves the frames out of the static view.
+#: Environment variable that, set to ``1``, puts the frames into the static view.
 STATIC_FRAMES_ENV = "LSTMKIT_STATIC_FRAMES"
 
 #: The whole static view when ``LSTMKIT_STATIC_FRAMES=0``.
@@ -128,7 +134,7 @@ WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
 
 # A live slider whose first frame took longer than this only redraws on release.
 _CONTINUOUS_UPDATE_SECONDS = 0.1
-_OFF_VALUES = {"0", "false", "no", "off"}
+_ON_VALUES = {"1", "true", "yes", "on"}
 _uid_counter = itertools.count(1)
 
 
@@ -290,7 +296,7 @@ def _size(n_bytes: float) -> str:
 
 
 def _static_frames_enabled() -> bool:
-    return os.environ.get(STATIC_FRAMES_ENV, "1").strip().lower() not in _OFF_VALUES
+    return os.environ.get(STATIC_FRAMES_ENV, "0").strip().lower() in _ON_VALUES
 
 
 # --------------------------------------------------------------------------- static HTML
@@ -610,7 +616,7 @@ class Slider:
 
     @property
     def widget(self):
-        """The live ipywidgets view (a ``VBox`` of sliders above an ``Image``), made once."""
+        """The live ipywidgets view (a ``VBox`` of sliders above an ``HTML`` picture), made once."""
         if self._widget is None:
             self._widget = self._build_widget()
         return self._widget
@@ -638,15 +644,23 @@ class Slider:
         import ipywidgets as widgets
 
         first = (0,) * len(self._params)
-        values = self._values_at(first)
         started = time.perf_counter()
-        png = self._png_at(first)
+        self._image = widgets.HTML(self._picture_html(first))
         continuous = time.perf_counter() - started < _CONTINUOUS_UPDATE_SECONDS
-        self._image = widgets.Image(value=png, format="png", tooltip=self._alt_text(values))
         self._controls = [self._make_control(widgets, p, continuous) for p in self._params]
         for control, param in self._live_pairs():
             control.observe(self._on_change, names="value" if param.uses_values else "index")
         return widgets.VBox([*self._controls, self._image])
+
+    def _picture_html(self, positions: tuple[int, ...]) -> str:
+        """The live picture: an ``<img>`` with the frame as a data URI and its alt text."""
+        png = self._png_at(positions)
+        width, height = _png_size(png)
+        alt = html.escape(self._alt_text(self._values_at(positions)))
+        return (
+            f'<img class="lstmkit-slider-live" src="{_data_uri(png)}" alt="{alt}" '
+            f'width="{width}" height="{height}" style="max-width:100%;height:auto">'
+        )
 
     @staticmethod
     def _make_control(widgets, param: _Param, continuous: bool):
@@ -664,9 +678,7 @@ class Slider:
         )
 
     def _on_change(self, change=None) -> None:
-        positions = self._live_positions()
-        self._image.value = self._png_at(positions)
-        self._image.tooltip = self._alt_text(self._values_at(positions))
+        self._image.value = self._picture_html(self._live_positions())
 
     def time_update(self, n: int = 20, *, cold: bool = True) -> float:
         """Median seconds of ``n`` live updates (move a slider, redraw, set the image).

@@ -1,0 +1,176 @@
+"""Tests of lstmkit.dims: closed forms against known values, samplers against closed forms."""
+
+import math
+
+import numpy as np
+import pytest
+
+from lstmkit import dims
+
+
+def test_ball_volume_known_values():
+    D = np.arange(1, 6)
+    expected = [2.0, math.pi, 4 * math.pi / 3, math.pi**2 / 2, 8 * math.pi**2 / 15]
+    np.testing.assert_allclose(dims.ball_volume(D), expected, rtol=1e-13)
+    assert dims.ball_volume(3, 2.0) == pytest.approx(32 * math.pi / 3, rel=1e-13)
+    # the unit ball is largest in five dimensions
+    assert int(np.argmax(dims.ball_volume(np.arange(1, 30)))) + 1 == 5
+    assert isinstance(dims.ball_volume(2), float)
+
+
+def test_sphere_area_is_derivative_of_volume():
+    np.testing.assert_allclose(dims.sphere_area(np.array([2, 3])), [2 * math.pi, 4 * math.pi])
+    h = 1e-6
+    for D in (2, 5, 12):
+        numeric = (dims.ball_volume(D, 1.0 + h) - dims.ball_volume(D, 1.0 - h)) / (2 * h)
+        assert numeric == pytest.approx(dims.sphere_area(D), rel=1e-8)
+
+
+def test_ball_to_cube_ratio():
+    assert dims.ball_to_cube_ratio(2) == pytest.approx(math.pi / 4, rel=1e-14)
+    assert dims.ball_to_cube_ratio(3) == pytest.approx(math.pi / 6, rel=1e-14)
+    assert dims.ball_to_cube_ratio(10) == pytest.approx(0.0024903945701927, rel=1e-12)
+
+
+def test_central_ball_diameter():
+    np.testing.assert_allclose(
+        dims.central_ball_diameter(np.array([2, 3, 4, 9])),
+        [math.sqrt(2) - 1, math.sqrt(3) - 1, 1.0, 2.0],
+    )
+    # brute force in D = 4 with 2 and 4 cubes per axis: nearest small-ball centre
+    for k in (2, 4):
+        axes = np.arange(k) + 0.5
+        centres = np.stack(np.meshgrid(*[axes] * 4), -1).reshape(-1, 4)
+        gap = np.linalg.norm(centres - k / 2, axis=1).min() - 0.5
+        assert 2 * gap == pytest.approx(dims.central_ball_diameter(4))
+
+
+def test_shell_fraction():
+    assert dims.shell_fraction(2, 0.01) == pytest.approx(0.0199, rel=1e-12)
+    assert dims.shell_fraction(3, 0.01) == pytest.approx(0.029701, rel=1e-12)
+    f = dims.shell_fraction(np.array([229, 230]), 0.01)
+    assert f[0] < 0.9 < f[1]
+    table = dims.shell_fraction(np.array([[1], [10]]), np.array([0.0, 0.5, 1.0]))
+    np.testing.assert_allclose(table, [[0, 0.5, 1], [0, 1 - 0.5**10, 1]])
+
+
+def test_empty_cell_fraction():
+    assert dims.empty_cell_fraction(1000, 3) == pytest.approx(0.999**1000, rel=1e-12)
+    assert dims.empty_cell_fraction(0, 3) == 1.0
+    # as many samples as cells in a grid so fine that 1 - 1e-20 rounds to 1: still 1/e
+    assert dims.empty_cell_fraction(1e20, 20) == pytest.approx(math.exp(-1), rel=1e-12)
+    assert dims.empty_cell_fraction(10, 1, bins=2) == pytest.approx(0.5**10, rel=1e-12)
+    assert dims.empty_cell_fraction(10, 4, bins=1) == 0.0  # one cell, always hit
+    np.testing.assert_allclose(
+        dims.empty_cell_fraction(np.array([0, 10]), 1, bins=2), [1.0, 0.5**10]
+    )
+
+
+def test_empty_cell_fraction_matches_simulation():
+    rng = np.random.default_rng(0)
+    fractions = []
+    for _ in range(200):
+        cells = dims.grid_cells(rng.random((50, 2)), 5)
+        fractions.append(1 - len(np.unique(cells, axis=0)) / 25)
+    expected = dims.empty_cell_fraction(50, 2, bins=5)
+    assert abs(np.mean(fractions) - expected) < 4 * np.std(fractions) / np.sqrt(200)
+
+
+def test_angle_pdf_normalised_and_special_cases():
+    theta = np.linspace(0, np.pi, 20001)
+    for D in (2, 3, 7, 100, 1000):
+        assert np.trapezoid(dims.angle_pdf(theta, D), theta) == pytest.approx(1.0, abs=1e-6)
+    np.testing.assert_allclose(dims.angle_pdf(theta, 2), 1 / np.pi)
+    np.testing.assert_allclose(dims.angle_pdf(theta, 3), 0.5 * np.sin(theta), atol=1e-15)
+    assert dims.angle_pdf(-0.1, 5) == 0.0 and dims.angle_pdf(3.2, 5) == 0.0
+
+
+def test_sample_ball_radius_law_and_isotropy():
+    rng = np.random.default_rng(1)
+    x = dims.sample_ball(40_000, 5, rng=rng, r=2.0)
+    r = np.linalg.norm(x, axis=1)
+    assert r.max() <= 2.0
+    # P(R <= 1) = (1/2)^5
+    assert np.mean(r <= 1.0) == pytest.approx(0.5**5, abs=4 * math.sqrt(0.5**5 / 40_000))
+    assert np.abs(x.mean(0)).max() < 0.03
+
+
+def test_sample_ball_matches_rejection_sampling():
+    rng = np.random.default_rng(2)
+    cube = rng.uniform(-1, 1, (200_000, 3))
+    inside = cube[np.linalg.norm(cube, axis=1) <= 1]
+    ball = dims.sample_ball(len(inside), 3, rng=rng)
+    q = [0.25, 0.5, 0.75]
+    np.testing.assert_allclose(
+        np.quantile(np.linalg.norm(ball, axis=1), q),
+        np.quantile(np.linalg.norm(inside, axis=1), q),
+        atol=0.01,
+    )
+
+
+def test_angles_and_distances():
+    u = np.array([[1.0, 0.0], [1.0, 1.0], [2.0, 0.0]])
+    v = np.array([[0.0, 3.0], [-1.0, -1.0], [1.0, 1.0]])
+    np.testing.assert_allclose(dims.angles(u, v), [np.pi / 2, np.pi, np.pi / 4])
+    d = dims.distances(u, v)
+    assert d.shape == (3, 3)
+    np.testing.assert_allclose(d, np.linalg.norm(u[:, None] - v[None], axis=2), atol=1e-12)
+    ratio = dims.distance_ratio(np.array([[1.0, 0.0], [3.0, 0.0]]), np.zeros((1, 2)))
+    np.testing.assert_allclose(ratio, [3.0])
+
+
+def test_distance_ratio_tends_to_one():
+    rng = np.random.default_rng(3)
+    low = np.median(dims.distance_ratio(rng.random((500, 2)), rng.random((20, 2))))
+    high = np.median(dims.distance_ratio(rng.random((500, 500)), rng.random((20, 500))))
+    assert low > 10 and 1.0 < high < 1.4
+
+
+def test_grid_classify_votes_and_abstains():
+    x_train = np.array([[0.05, 0.05], [0.06, 0.02], [0.07, 0.08], [0.95, 0.95]])
+    labels = np.array([1, 1, 0, 2])
+    x_test = np.array([[0.01, 0.09], [0.99, 0.91], [0.5, 0.5], [1.0, 1.0]])
+    pred = dims.grid_classify(x_train, labels, x_test, bins=10)
+    np.testing.assert_array_equal(pred, [1, 2, -1, 2])
+    # a tie goes to the smaller label
+    tie = dims.grid_classify(x_train[1:3], np.array([1, 0]), x_test[:1], bins=10)
+    np.testing.assert_array_equal(tie, [0])
+
+
+def test_nearest_neighbour():
+    x_train = np.array([[0.0, 0.0], [1.0, 0.0], [0.0, 1.0]])
+    labels = np.array([0, 1, 2])
+    x_test = np.array([[0.9, 0.2], [0.1, 0.6], [0.1, 0.1]])
+    np.testing.assert_array_equal(dims.nearest_neighbour(x_train, labels, x_test), [1, 2, 0])
+
+
+@pytest.mark.parametrize(
+    ("call", "error", "words"),
+    [
+        (lambda: dims.ball_volume(0), ValueError, ">= 1"),
+        (lambda: dims.ball_volume(2.5), TypeError, "positive int"),
+        (lambda: dims.ball_volume(2, -1.0), ValueError, ">= 0"),
+        (lambda: dims.shell_fraction(3, 1.5), ValueError, "[0, 1]"),
+        (lambda: dims.angle_pdf(0.5, 1), ValueError, "D >= 2"),
+        (lambda: dims.sample_ball(10, 3, rng=0), TypeError, "Generator"),
+        (lambda: dims.angles(np.zeros((2, 3)), np.ones((2, 3))), ValueError, "zero vector"),
+        (lambda: dims.angles(np.ones((2, 3)), np.ones((2, 4))), ValueError, "(n, 3)"),
+        (lambda: dims.distances([[1.0]], np.ones((1, 1))), TypeError, "numpy array"),
+        (lambda: dims.grid_cells(np.ones(3), 10), ValueError, "(n, D)"),
+        (
+            lambda: dims.grid_classify(np.ones((2, 2)), np.array([0.0, 1.0]), np.ones((1, 2))),
+            TypeError,
+            "ints",
+        ),
+        (
+            lambda: dims.nearest_neighbour(np.ones((2, 2)), np.array([0]), np.ones((1, 2))),
+            ValueError,
+            "(2,)",
+        ),
+        (lambda: dims.empty_cell_fraction(10, 2, bins=0), ValueError, "positive int"),
+    ],
+)
+def test_validation(call, error, words):
+    with pytest.raises(error) as info:
+        call()
+    assert words in str(info.value)

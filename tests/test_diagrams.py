@@ -16,7 +16,7 @@ from matplotlib.colors import to_rgba  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 from PIL import Image  # noqa: E402
 
-from lstmkit.viz import chain_rule, colors, lstm_diagrams, plots, rnn_diagrams  # noqa: E402
+from lstmkit.viz import colors, lstm_diagrams, plots, rnn_diagrams  # noqa: E402
 from lstmkit.viz._draw import find_artists  # noqa: E402
 
 
@@ -217,81 +217,6 @@ def test_draws_into_a_given_axes():
     assert find_artists(axes[0], "peephole:") and not find_artists(axes[1], "peephole:")
 
 
-# ----------------------------------------------------------------------------- chain rule
-@pytest.mark.parametrize("n", [1, 3, 5])
-def test_chain_graph(n):
-    fig = chain_rule.chain_graph(n)
-    assert len(gids(fig, "node:")) == n + 2
-    assert len(gids(fig, "edge:")) == n + 1
-    back = find_artists(fig, "back:")
-    assert len(back) == n + 1
-    assert all(same_color(a.get_edgecolor(), colors.BACKWARD) for a in back)
-    assert len(gids(chain_rule.chain_graph(n, backward=False), "back:")) == 0
-
-
-def test_path_graphs():
-    fig = chain_rule.two_paths_graph()
-    assert sorted(gids(fig, "node:")) == ["node:J", "node:u", "node:v", "node:x"]
-    assert len(find_artists(fig, "back:")) == 4
-    fig = chain_rule.n_paths_graph(4)
-    assert len(gids(fig, "node:")) == 6
-    back = find_artists(fig, "back:")
-    assert len(back) == 8
-    assert all(same_color(a.get_edgecolor(), colors.BACKWARD) for a in back)
-    for bad in (1, 7, 2.5):
-        with pytest.raises(ValueError, match="n must be"):
-            chain_rule.n_paths_graph(bad)
-    with pytest.raises(ValueError, match="n must be"):
-        chain_rule.chain_graph(0)
-
-
-def test_lstm_cell_graph_nodes_and_peepholes():
-    fig = chain_rule.lstm_cell_graph()
-    assert {g[5:] for g in gids(fig, "node:")} == set(chain_rule.LSTM_GRAPH_NODES)
-    edges = find_artists(fig, "edge:")
-    assert len(edges) == len(chain_rule.LSTM_GRAPH_EDGES)
-    assert gids(fig, "route:") == []
-    peep = [a for a in edges if same_color(a.get_edgecolor(), colors.PEEPHOLE)]
-    assert {a.get_gid() for a in peep} >= {
-        "edge:c_prev->ibar",
-        "edge:c_prev->fbar",
-        "edge:c->obar",
-        "edge:c->ibar_next",
-        "edge:c->fbar_next",
-    }
-
-
-def test_lstm_cell_graph_highlights_the_five_routes_of_c():
-    fig = chain_rule.lstm_cell_graph(highlight="c")
-    routes = find_artists(fig, "route:")
-    assert len(routes) == 5
-    assert {a.get_gid().split("->")[1] for a in routes} == {
-        "y",
-        "obar",
-        "c_next",
-        "ibar_next",
-        "fbar_next",
-    }
-    assert all(same_color(a.get_edgecolor(), colors.BACKWARD) for a in routes)
-    # local partials are written on exactly the route edges
-    assert sorted(g[len("elabel:") :] for g in gids(fig, "elabel:")) == sorted(
-        a.get_gid()[len("route:") :] for a in routes
-    )
-    # not highlighted: nothing upstream of c(t) is drawn in the backward colour
-    (up,) = find_artists(fig, "edge:x->fbar")
-    assert not same_color(up.get_edgecolor(), colors.BACKWARD)
-    assert any("delta" in t.get_text() for t in fig.axes[0].texts)
-    assert len(find_artists(chain_rule.lstm_cell_graph(highlight="y"), "route:")) == 5
-    assert chain_rule.routes("c") == [e for e in chain_rule.LSTM_GRAPH_EDGES if e[0] == "c"]
-    with pytest.raises(ValueError, match="highlight"):
-        chain_rule.lstm_cell_graph(highlight="q")
-
-
-def test_lstm_cell_graph_all_partials():
-    fig = chain_rule.lstm_cell_graph(partials=True)
-    assert len(gids(fig, "elabel:")) == len(chain_rule.LSTM_GRAPH_EDGES) - 3
-
-
 # ----------------------------------------------------------------------------- plots
 def _heatmap_image(fig):
     (im,) = find_artists(fig, "heatmap")
@@ -349,10 +274,6 @@ DIAGRAMS = {
     "rnn_blackbox": lambda: rnn_diagrams.rnn_blackbox(),
     "task_type": lambda: rnn_diagrams.task_type("seq2seq"),
     "task_types": lambda: rnn_diagrams.task_types(),
-    "chain_graph": lambda: chain_rule.chain_graph(4),
-    "two_paths_graph": lambda: chain_rule.two_paths_graph(),
-    "n_paths_graph": lambda: chain_rule.n_paths_graph(4),
-    "lstm_cell_graph": lambda: chain_rule.lstm_cell_graph(highlight="c"),
     "delta_heatmap": lambda: plots.delta_heatmap(np.ones((10, 4)), upto=5),
     "norm_vs_lag": lambda: plots.norm_vs_lag(0.5 ** np.arange(8), reference=0.5),
 }

@@ -129,66 +129,100 @@ def _check(params, variant):
     return shapes, dtype
 
 
+# fmt: off
+# The two step functions are shown in the book (chapters 4 and 5): their lines are
+# kept within the 77 characters of the book's code column, by hand.
 def forward_step(params, x, y_prev, c_prev, *, variant="vanilla"):
-    r"""One step on a batch: ``x (B, D)``, :math:`y(t-1), c(t-1)` ``(B, H)`` -> a dict.
+    r"""One step on a batch: ``x (B, D)``, :math:`y(t-1), c(t-1)` ``(B, H)``.
 
-    Its keys are ``STEP``: ``z_bar z i_bar i f_bar f c o_bar o y``, each ``(B, H)``. Each line
-    is an equation of the module docstring, its label in the book in parentheses.
+    Returns a dict with the keys ``STEP``: ``z_bar z i_bar i f_bar f c o_bar
+    o y``, each ``(B, H)``. Each statement is an equation of the module
+    docstring, with its label in the book in parentheses.
     """
     p = params
     p_i, p_f, p_o = (p.get(k, 0.0) for k in PEEPHOLES)
-    z_bar = x @ p["W_z"].T + y_prev @ p["R_z"].T + p["b_z"]  # (eq-lstm-z-bar)
+    # (eq-lstm-z-bar)
+    z_bar = x @ p["W_z"].T + y_prev @ p["R_z"].T + p["b_z"]
     z = np.tanh(z_bar)  # (eq-lstm-z)
-    i_bar = x @ p["W_i"].T + y_prev @ p["R_i"].T + p_i * c_prev + p["b_i"]  # (eq-lstm-i-bar)
+    # (eq-lstm-i-bar)
+    i_bar = x @ p["W_i"].T + y_prev @ p["R_i"].T + p_i * c_prev + p["b_i"]
     i = sigmoid(i_bar)  # (eq-lstm-i)
-    f_bar = x @ p["W_f"].T + y_prev @ p["R_f"].T + p_f * c_prev + p["b_f"]  # (eq-lstm-f-bar)
-    f = np.ones_like(f_bar) if variant == "no_forget_gate" else sigmoid(f_bar)  # (eq-lstm-f)
+    # (eq-lstm-f-bar)
+    f_bar = x @ p["W_f"].T + y_prev @ p["R_f"].T + p_f * c_prev + p["b_f"]
+    # (eq-lstm-f), or f = 1 without a forget gate
+    no_f = variant == "no_forget_gate"
+    f = np.ones_like(f_bar) if no_f else sigmoid(f_bar)
     c = z * i + c_prev * f  # (eq-lstm-c)
-    o_bar = x @ p["W_o"].T + y_prev @ p["R_o"].T + p_o * c + p["b_o"]  # (eq-lstm-o-bar)
+    # (eq-lstm-o-bar)
+    o_bar = x @ p["W_o"].T + y_prev @ p["R_o"].T + p_o * c + p["b_o"]
     o = sigmoid(o_bar)  # (eq-lstm-o)
-    y = o * _h(c, variant)  # (eq-lstm-y): h = tanh, or h(c) = c without output activation
-    return dict(z_bar=z_bar, z=z, i_bar=i_bar, i=i, f_bar=f_bar, f=f, c=c, o_bar=o_bar, o=o, y=y)
+    # (eq-lstm-y): h = tanh, or h(c) = c without output activation
+    y = o * _h(c, variant)
+    return dict(
+        z_bar=z_bar, z=z, i_bar=i_bar, i=i, f_bar=f_bar, f=f, c=c,
+        o_bar=o_bar, o=o, y=y,
+    )
 
 
-def backward_step(params, now, c_prev, dJ_dy, later, f_later, *, variant="vanilla"):
-    r"""One step of backpropagation through time, on a batch: the deltas of step :math:`t`.
+def backward_step(
+    params, now, c_prev, dJ_dy, later, f_later, *, variant="vanilla"
+):
+    r"""One step of backpropagation through time: step :math:`t`'s deltas.
 
-    ``now`` is the step's :func:`forward_step` dict, ``c_prev`` is :math:`c(t-1)`, ``dJ_dy``
-    is :math:`\Delta(t) = \partial J/\partial y(t)` from outside the recurrence, ``later``
-    the deltas of step :math:`t+1` and ``f_later`` :math:`f(t+1)` (zeros after the last
-    step). Returns a dict, keys ``DELTAS``: ``y o_bar c f_bar i_bar z_bar`` ``(B, H)`` and
-    ``x (B, D)``, with :math:`\sigma'(\bar\ast) = \ast(1-\ast)`, :math:`\tanh'(\bar z) = 1 - z^2`:
+    ``now`` is the step's :func:`forward_step` dict, ``c_prev`` is
+    :math:`c(t-1)`, ``dJ_dy`` is :math:`\Delta(t) = \partial J/\partial y(t)`
+    from outside the recurrence, ``later`` the deltas of step :math:`t+1` and
+    ``f_later`` :math:`f(t+1)` (zeros after the last step). Returns a dict,
+    keys ``DELTAS``: ``y o_bar c f_bar i_bar z_bar`` ``(B, H)`` and
+    ``x (B, D)``, with :math:`\sigma'(\bar\ast) = \ast(1-\ast)` and
+    :math:`\tanh'(\bar z) = 1 - z^2`:
 
     .. math::
 
-        \delta y(t) &= \Delta(t) + R_z^\top \delta\bar z(t+1) + R_i^\top \delta\bar\imath(t+1)
-            + R_f^\top \delta\bar f(t+1) + R_o^\top \delta\bar o(t+1) \\
-        \delta\bar o(t) &= \delta y(t) \odot \tanh(c(t)) \odot \sigma'(\bar o(t)) \\
-        \delta c(t) &= \delta y(t) \odot o(t) \odot \tanh'(c(t)) + p_o \odot \delta\bar o(t) \\
-            &\quad {}+ p_i \odot \delta\bar\imath(t+1) + p_f \odot \delta\bar f(t+1)
-            + \delta c(t+1) \odot f(t+1) \\
-        \delta\bar f(t) &= \delta c(t) \odot c(t-1) \odot \sigma'(\bar f(t)) \\
-        \delta\bar\imath(t) &= \delta c(t) \odot z(t) \odot \sigma'(\bar\imath(t)) \\
+        \delta y(t) &= \Delta(t) + R_z^\top \delta\bar z(t+1)
+            + R_i^\top \delta\bar\imath(t+1) \\
+            &\quad {}+ R_f^\top \delta\bar f(t+1)
+            + R_o^\top \delta\bar o(t+1) \\
+        \delta\bar o(t) &= \delta y(t) \odot \tanh(c(t))
+            \odot \sigma'(\bar o(t)) \\
+        \delta c(t) &= \delta y(t) \odot o(t) \odot \tanh'(c(t))
+            + p_o \odot \delta\bar o(t) \\
+            &\quad {}+ p_i \odot \delta\bar\imath(t+1)
+            + p_f \odot \delta\bar f(t+1) + \delta c(t+1) \odot f(t+1) \\
+        \delta\bar f(t) &= \delta c(t) \odot c(t-1)
+            \odot \sigma'(\bar f(t)) \\
+        \delta\bar\imath(t) &= \delta c(t) \odot z(t)
+            \odot \sigma'(\bar\imath(t)) \\
         \delta\bar z(t) &= \delta c(t) \odot i(t) \odot \tanh'(\bar z(t)) \\
-        \delta x(t) &= W_z^\top \delta\bar z(t) + W_i^\top \delta\bar\imath(t)
+        \delta x(t) &= W_z^\top \delta\bar z(t)
+            + W_i^\top \delta\bar\imath(t)
             + W_f^\top \delta\bar f(t) + W_o^\top \delta\bar o(t)
 
     (tanh is the identity for ``"no_output_activation"``).
     """
-    p, z, i, f, c, o = params, now["z"], now["i"], now["f"], now["c"], now["o"]
+    p = params
+    z, i, f, c, o = (now[k] for k in ("z", "i", "f", "c", "o"))
     p_i, p_f, p_o = (p.get(k, 0.0) for k in PEEPHOLES)
-    delta_y = dJ_dy + sum(later[f"{g}_bar"] @ p[f"R_{g}"] for g in GATES)  # (eq-lstm-delta-y)
-    delta_o_bar = delta_y * _h(c, variant) * o * (1 - o)  # (eq-lstm-delta-o-bar)
+    # (eq-lstm-delta-y)
+    delta_y = dJ_dy + sum(later[f"{g}_bar"] @ p[f"R_{g}"] for g in GATES)
+    # (eq-lstm-delta-o-bar)
+    delta_o_bar = delta_y * _h(c, variant) * o * (1 - o)
     delta_c = (  # (eq-lstm-delta-c)
         delta_y * o * _h(c, variant, derivative=True) + p_o * delta_o_bar
         + p_i * later["i_bar"] + p_f * later["f_bar"] + later["c"] * f_later
-    )  # fmt: skip
-    delta_f_bar = delta_c * c_prev * f * (1 - f)  # (eq-lstm-delta-f-bar); 0 if f = 1
+    )
+    # (eq-lstm-delta-f-bar); 0 if f = 1
+    delta_f_bar = delta_c * c_prev * f * (1 - f)
     delta_i_bar = delta_c * z * i * (1 - i)  # (eq-lstm-delta-i-bar)
     delta_z_bar = delta_c * i * (1 - z**2)  # (eq-lstm-delta-z-bar)
-    bars = dict(z_bar=delta_z_bar, i_bar=delta_i_bar, f_bar=delta_f_bar, o_bar=delta_o_bar)
-    delta_x = sum(bars[f"{g}_bar"] @ p[f"W_{g}"] for g in GATES)  # (eq-lstm-delta-x)
+    bars = dict(
+        z_bar=delta_z_bar, i_bar=delta_i_bar,
+        f_bar=delta_f_bar, o_bar=delta_o_bar,
+    )
+    # (eq-lstm-delta-x)
+    delta_x = sum(bars[f"{g}_bar"] @ p[f"W_{g}"] for g in GATES)
     return dict(y=delta_y, c=delta_c, x=delta_x, **bars)
+# fmt: on
 
 
 def forward(params, x, y0=None, c0=None, *, variant="vanilla"):

@@ -176,38 +176,6 @@ def test_rnn_blackbox():
     assert gids(fig, "edge:W") == ["edge:W"]
 
 
-def test_task_types_grid_titles():
-    fig = rnn_diagrams.task_types()
-    assert len(fig.axes) == 6
-    titles = [ax.get_title() for ax in fig.axes]
-    assert titles == [title for title, _ in rnn_diagrams.TASK_KINDS.values()]
-
-
-@pytest.mark.parametrize(
-    ("kind", "n_in", "n_out"),
-    [
-        ("one-to-one", 1, 1),
-        ("one-to-many", 1, 4),
-        ("many-to-one", 4, 1),
-        ("many-to-many aligned", 4, 4),
-        ("encoder-decoder", 3, 3),
-        ("bidirectional", 4, 4),
-    ],
-)
-def test_task_type_boxes(kind, n_in, n_out):
-    fig = rnn_diagrams.task_type(kind)
-    assert kind_count(fig, "x") == n_in
-    assert kind_count(fig, "y") == n_out
-    assert kind_count(fig, "hb") == (4 if kind == "bidirectional" else 0)
-
-
-def test_task_type_rejects_unknown_kind():
-    with pytest.raises(ValueError, match="many-to-one"):
-        rnn_diagrams.task_type("many-to-few")
-    with pytest.raises(TypeError):
-        rnn_diagrams.task_type(3)
-
-
 def test_draws_into_a_given_axes():
     fig, axes = plt.subplots(1, 2, figsize=(7, 3))
     before = plt.get_fignums()
@@ -272,8 +240,6 @@ DIAGRAMS = {
     "rnn_unfolded": lambda: rnn_diagrams.rnn_unfolded(T=4, deltas=np.arange(1.0, 5.0), feeds=2),
     "rnn_unfolded_T8": lambda: rnn_diagrams.rnn_unfolded(T=8, values=np.zeros(8)),
     "rnn_blackbox": lambda: rnn_diagrams.rnn_blackbox(),
-    "task_type": lambda: rnn_diagrams.task_type("seq2seq"),
-    "task_types": lambda: rnn_diagrams.task_types(),
     "delta_heatmap": lambda: plots.delta_heatmap(np.ones((10, 4)), upto=5),
     "norm_vs_lag": lambda: plots.norm_vs_lag(0.5 ** np.arange(8), reference=0.5),
 }
@@ -444,8 +410,6 @@ def test_functions_are_the_figures_of_their_classes():
 def test_new_figures_describe_what_they_show():
     assert "4 hidden neurons" in rnn_diagrams.rnn_neurons(3, 4, 2).alt
     assert "one-step delay" in rnn_diagrams.rnn_blackbox().alt
-    assert "a chain of 6 hidden states, 3 outputs" in rnn_diagrams.task_type("seq2seq").alt
-    assert rnn_diagrams.task_types().alt.count("hidden state") == 6
     alt = rnn_diagrams.rnn_unfolded(T=5, feeds=3, highlight={2, 4}).alt
     assert "h(1) to h(5)" in alt and "steps: 2, 4" in alt and "J(3) to J(5)" in alt
     alt = plots.norm_vs_lag({"RNN": 0.5 ** np.arange(9)}, reference=0.5).alt

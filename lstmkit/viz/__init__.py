@@ -5,7 +5,8 @@
 ``rnn_neurons``          the simple RNN drawn as neurons with recurrent connections
 ``UnfoldedRNN``          the simple RNN unfolded over time, optionally coloured by deltas
 ``rnn_blackbox``         the compact drawing with a self-loop
-``task_type(s)``         the six RNN task types (one-to-one ... bidirectional)
+``task_diagram``         one RNN task type (many-to-one ... CTC), with its tokens in the boxes
+``LSTMDiagram``          the LSTM block in either drawing, with values, for sliders
 ``lstm_circuit``         the LSTM block as a circuit with the cell highway on top
 ``lstm_odyssey``         the LSTM block as drawn by Greff et al. (2017)
 ``chain_graph`` etc.     chain-rule graphs: one path, two paths, n paths, one LSTM step
@@ -31,19 +32,17 @@ change afterwards: its ``update`` method is what a slider calls.
 
 from . import colors
 from .chain_rule import chain_graph, lstm_cell_graph, n_paths_graph, routes, two_paths_graph
-from .lstm_diagrams import lstm_circuit, lstm_odyssey
+from .lstm_diagrams import LSTMDiagram, lstm_circuit, lstm_odyssey
 from .plots import DeltaHeatmap, delta_heatmap, norm_vs_lag
 from .render import FrameRenderer
 from .rnn_diagrams import (
-    TASK_KINDS,
     UnfoldedRNN,
     rnn_blackbox,
     rnn_neurons,
     rnn_unfolded,
-    task_type,
-    task_types,
 )
 from .slider import Slider, slider
+from .task_diagrams import task_diagram
 
 __all__ = [
     "colors",
@@ -54,9 +53,8 @@ __all__ = [
     "rnn_unfolded",
     "UnfoldedRNN",
     "rnn_blackbox",
-    "task_type",
-    "task_types",
-    "TASK_KINDS",
+    "task_diagram",
+    "LSTMDiagram",
     "lstm_circuit",
     "lstm_odyssey",
     "chain_graph",

@@ -1,5 +1,5 @@
-r"""Diagrams of the simple RNN of chapter 2: as neurons, unfolded over time, as a black
-box, and the six kinds of sequence tasks.
+r"""Diagrams of the simple RNN of chapter 2: as neurons, unfolded over time, and as a
+black box. (The kinds of sequence tasks of chapter 1: :mod:`lstmkit.viz.task_diagrams`.)
 
 Steps are labelled as in the book: the first step is 1 and the initial state is
 :math:`\boldsymbol{h}^{(0)}`, so ``deltas[k]`` belongs to step ``k + 1`` (``t0`` changes the
@@ -14,7 +14,6 @@ import numpy as np
 from matplotlib.patches import Rectangle
 
 from ._draw import (
-    BOOK_WIDTH,
     TEXT_PT,
     Diagram,
     as_step_set,
@@ -22,7 +21,6 @@ from ._draw import (
     check_magnitudes,
     check_updates,
     described,
-    new_figure,
     restyle,
     width_for,
 )
@@ -47,9 +45,6 @@ __all__ = [  # in the order of the API page
     "UnfoldedRNN",
     "UNFOLDED_UPDATES",
     "rnn_blackbox",
-    "task_type",
-    "task_types",
-    "TASK_KINDS",
 ]
 
 
@@ -660,211 +655,3 @@ def rnn_blackbox(*, ax=None):
         "feeds h(t-1) back into the cell."
     )
     return described(diag.fig, alt, ax)
-
-
-# --------------------------------------------------------------------------- task types
-#: The six task kinds, in the order of the grid: kind -> (title, example).
-#:
-#: :meta hide-value:
-TASK_KINDS = {
-    "one-to-one": ("one-to-one", "fixed input, fixed output"),
-    "one-to-many": ("one-to-many", "e.g. image captioning"),
-    "many-to-one": ("many-to-one", "e.g. sentiment of a text"),
-    "many-to-many": ("many-to-many (aligned)", "e.g. tagging every word"),
-    "seq2seq": ("encoder–decoder", "seq2seq, e.g. translation"),
-    "bidirectional": ("bidirectional", "e.g. filling gaps in a text"),
-}
-
-_ALIASES = {
-    "many-to-many aligned": "many-to-many",
-    "aligned": "many-to-many",
-    "encoder-decoder": "seq2seq",
-    "encoder–decoder": "seq2seq",
-    "sequence-to-sequence": "seq2seq",
-}
-
-_TASK_XLIM = (-0.55, 6.35)
-_TASK_YLIM = (-0.85, 3.4)
-
-
-def _task_layout(kind):
-    """Columns with their input/hidden/output boxes for one task kind."""
-    if kind == "one-to-one":
-        return [(0, True, True)]
-    if kind == "one-to-many":
-        return [(k, k == 0, True) for k in range(4)]
-    if kind == "many-to-one":
-        return [(k, True, k == 3) for k in range(4)]
-    if kind == "many-to-many":
-        return [(k, True, True) for k in range(4)]
-    if kind == "seq2seq":
-        return [(k, k < 3, k >= 3) for k in range(6)]
-    return [(k, True, True) for k in range(4)]  # bidirectional
-
-
-def _task_alt(kind, cols):
-    """One sentence on the boxes of a task kind: how many inputs, hidden states, outputs."""
-    n_in = sum(c[1] for c in cols)
-    n_out = sum(c[2] for c in cols)
-    chains = (
-        "two chains of hidden states, one each way"
-        if kind == "bidirectional"
-        else (f"a chain of {len(cols)} hidden state" + ("s" if len(cols) > 1 else ""))
-    )
-    return (
-        f"{TASK_KINDS[kind][0]} ({TASK_KINDS[kind][1]}): {n_in} input"
-        f"{'s' if n_in > 1 else ''}, {chains}, {n_out} output{'s' if n_out > 1 else ''}."
-    )
-
-
-def task_type(kind, *, ax=None, title=True):
-    """One of the six kinds of sequence tasks, drawn as boxes.
-
-    Inputs (bottom, input colour) feed hidden states (middle, hidden colour) that
-    are chained left to right and feed outputs (top, output colour).  The
-    bidirectional kind has a second chain of hidden states running right to left.
-
-    Parameters
-    ----------
-    kind : str
-        One of ``"one-to-one"``, ``"one-to-many"``, ``"many-to-one"``,
-        ``"many-to-many"`` (aligned; also ``"many-to-many aligned"``),
-        ``"seq2seq"`` (also ``"encoder-decoder"``) and ``"bidirectional"``.
-    ax : matplotlib.axes.Axes, optional
-        Draw here instead of a new figure (2.6 inches wide).
-    title : bool
-        Put the title and an example under it on the axes.
-
-    Raises
-    ------
-    ValueError
-        For an unknown ``kind``.
-
-    Notes
-    -----
-    Node gids are ``"node:x:k"``, ``"node:h:k"`` (``"node:hb:k"`` for the
-    backward chain) and ``"node:y:k"`` for columns ``k = 0, 1, ...``.
-    """
-    if not isinstance(kind, str):
-        raise TypeError(f"kind must be a str, one of {list(TASK_KINDS)}, got {kind!r}")
-    key = _ALIASES.get(kind.lower(), kind.lower())
-    if key not in TASK_KINDS:
-        raise ValueError(f"unknown task kind {kind!r}; expected one of {list(TASK_KINDS)}")
-    bidir = key == "bidirectional"
-    cols = _task_layout(key)
-    gap = 1.35 if bidir else 1.05
-    xs = np.array([c[0] for c in cols], dtype=float) * gap
-    xs += (_TASK_XLIM[0] + _TASK_XLIM[1]) / 2 - (xs.min() + xs.max()) / 2
-    ylim = _TASK_YLIM
-    given_ax = ax
-    if ax is None:
-        width = 2.6
-        plot_h = width * (ylim[1] - ylim[0]) / (_TASK_XLIM[1] - _TASK_XLIM[0])
-        title_h = 0.3 if title else 0.0
-        fig = new_figure(width, plot_h + title_h)
-        ax = fig.add_axes((0, 0, 1, plot_h / (plot_h + title_h)))
-    diag = Diagram(ax, xlim=_TASK_XLIM, ylim=ylim)
-    bw, bh = 0.66, 0.52
-    y_in, y_h, y_hb, y_out = (0.0, 1.3, None, 2.6) if not bidir else (0.0, 1.0, 2.0, 3.05)
-    lw = 1.0
-    for (k, has_in, has_out), x in zip(cols, xs, strict=True):
-        diag.node(f"h:{k}", (x, y_h), shape="box", w=bw, h=bh, fc=tint(HIDDEN, 0.2), lw=lw)
-        if bidir:
-            diag.node(f"hb:{k}", (x, y_hb), shape="box", w=bw, h=bh, fc=tint(HIDDEN, 0.6), lw=lw)
-        if has_in:
-            diag.node(f"x:{k}", (x, y_in), shape="box", w=bw, h=bh, fc=tint(INPUT, 0.2), lw=lw)
-        if has_out:
-            diag.node(f"y:{k}", (x, y_out), shape="box", w=bw, h=bh, fc=tint(OUTPUT, 0.2), lw=lw)
-    alw = 0.9
-    for idx, (k, has_in, has_out) in enumerate(cols):
-        if has_in:
-            diag.edge(f"x:{k}", f"h:{k}", lw=alw, gap=0.02)
-            if bidir:
-                diag.edge(
-                    f"x:{k}", f"hb:{k}", lw=alw, rad=-0.62, gap=0.02, gid=f"edge:x:{k}->hb:{k}"
-                )
-        if has_out:
-            if bidir:
-                diag.edge(f"hb:{k}", f"y:{k}", lw=alw, gap=0.02)
-                diag.edge(f"h:{k}", f"y:{k}", lw=alw, rad=0.62, gap=0.02)
-            else:
-                diag.edge(f"h:{k}", f"y:{k}", lw=alw, gap=0.02)
-        if idx + 1 < len(cols):
-            nxt = cols[idx + 1][0]
-            diag.edge(f"h:{k}", f"h:{nxt}", lw=alw, gap=0.02)
-            if bidir:
-                diag.edge(f"hb:{nxt}", f"hb:{k}", lw=alw, gap=0.02)
-    if key == "seq2seq":
-        xm = (xs[2] + xs[3]) / 2
-        for txt, x, y in (
-            ("encoder", (xs[0] + xs[2]) / 2, y_out),
-            ("decoder", (xs[3] + xs[5]) / 2, y_in),
-        ):
-            diag.text(
-                (x, y),
-                txt,
-                fontsize=TEXT_PT - 1,
-                color="#555555",
-                gid=f"text:{txt}",
-            )
-        diag.ax.plot([xm, xm], [y_in - 0.3, y_out + 0.3], ls=":", lw=0.8, color="#888888", zorder=0)
-    if title:
-        name, example = TASK_KINDS[key]
-        diag.ax.set_title(name, fontsize=TEXT_PT, pad=3)
-        diag.text(
-            ((_TASK_XLIM[0] + _TASK_XLIM[1]) / 2, ylim[0] + 0.25),
-            example,
-            va="center",
-            fontsize=TEXT_PT - 1,
-            color="#444444",
-            gid="text:example",
-        )
-    return described(diag.fig, _task_alt(key, cols), given_ax)
-
-
-def task_types(*, fig=None):
-    """All six kinds of sequence tasks in a grid of two rows and three columns.
-
-    Parameters
-    ----------
-    fig : matplotlib.figure.Figure, optional
-        Draw into this (empty) figure instead of a new one, 7 inches wide.
-
-    Returns
-    -------
-    matplotlib.figure.Figure
-        With six axes titled as in ``TASK_KINDS`` and a legend of the box colours.
-    """
-    if fig is None:
-        fig = new_figure(BOOK_WIDTH, 4.3)
-    w, h = fig.get_size_inches()
-    pad_x, legend_h, title_h = 0.08, 0.42, 0.3
-    cell_w = (w - 4 * pad_x) / 3
-    cell_h = (h - legend_h - 2 * title_h - 0.1) / 2
-    for idx, kind in enumerate(TASK_KINDS):
-        row, col = divmod(idx, 3)
-        left = pad_x + col * (cell_w + pad_x)
-        bottom = legend_h + (1 - row) * (cell_h + title_h)
-        ax = fig.add_axes((left / w, bottom / h, cell_w / w, cell_h / h))
-        task_type(kind, ax=ax)
-    legend = [
-        ("input", tint(INPUT, 0.2)),
-        ("hidden state", tint(HIDDEN, 0.2)),
-        ("hidden state (backward)", tint(HIDDEN, 0.6)),
-        ("output", tint(OUTPUT, 0.2)),
-    ]
-    handles = [Rectangle((0, 0), 1, 1, fc=c, ec=FORWARD, lw=0.8) for _, c in legend]
-    fig.legend(
-        handles,
-        [n for n, _ in legend],
-        loc="lower center",
-        ncol=4,
-        frameon=False,
-        fontsize=TEXT_PT - 1,
-        handlelength=1.2,
-        bbox_to_anchor=(0.5, 0.0),
-    )
-    fig.alt = "The six kinds of sequence tasks, drawn as boxes: " + " ".join(
-        _task_alt(kind, _task_layout(kind)) for kind in TASK_KINDS
-    )
-    return fig

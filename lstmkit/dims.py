@@ -31,6 +31,8 @@ import numbers
 
 import numpy as np
 
+from . import _checks
+
 __all__ = [
     "ball_volume",
     "sphere_area",
@@ -116,15 +118,6 @@ def _positive_int(name, n):
     if n < 1:
         raise ValueError(f"{name} must be a positive int; got {n}")
     return int(n)
-
-
-def _rng(rng):
-    if not isinstance(rng, np.random.Generator):
-        raise TypeError(
-            "rng must be a numpy.random.Generator, e.g. rng=np.random.default_rng(0); "
-            f"got {type(rng).__name__}"
-        )
-    return rng
 
 
 def _result(a):
@@ -285,7 +278,7 @@ def sample_ball(n, D, *, rng, r=1.0):
     """
     n = _positive_int("n", n)
     D = _positive_int("D", D)
-    _rng(rng)
+    _checks.generator(rng)
     r = float(_nonneg(r, "r"))
     z = rng.standard_normal((n, D))
     z /= np.linalg.norm(z, axis=1, keepdims=True)

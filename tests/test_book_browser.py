@@ -27,8 +27,9 @@ WIDE_OUTPUTS = """() => Array.from(document.querySelectorAll('div.cell_output, d
     .map(el => (el.closest('.cell') || el).id + ': ' + el.textContent.trim().slice(0, 80))"""
 
 # Images whose alt text is missing or only a file name (docutils' default for a figure
-# output without alt text): a screen reader would read the hash of a PNG.
-BAD_ALTS = """() => Array.from(document.querySelectorAll('main img'))
+# output without alt text): a screen reader would read the hash of a PNG. (Sphinx's own
+# expand/collapse icons of the module index, img.toggler, are buttons, not figures.)
+BAD_ALTS = """() => Array.from(document.querySelectorAll('main img:not(.toggler)'))
     .filter(img => { const alt = (img.getAttribute('alt') || '').trim();
                      return alt.length < 8 || /\\.(png|jpe?g|svg|gif)$/i.test(alt); })
     .map(img => (img.getAttribute('src') || '').slice(0, 60))"""

@@ -1,4 +1,4 @@
-r"""Data for the chapters: the adding problem and hourly Seattle temperatures.
+r"""Data for the chapters: the adding problem and hourly Seattle temperature normals.
 
 All sequences are time-major, ``(T, B, D)``, ready for :func:`lstmkit.rnn.forward` and
 :func:`lstmkit.lstm.forward`: step :math:`t = 1, \dots, T` is stored at index ``t - 1``.
@@ -7,8 +7,9 @@ All sequences are time-major, ``(T, B, D)``, ready for :func:`lstmkit.rnn.forwar
 long time lags: the network sees a sequence of random numbers, two of which are marked,
 and must output their sum at the end.
 
-**Seattle temperatures**: the hourly temperatures of 2010 shipped as
-``seattle-temps.csv`` with the ``vega_datasets`` package. The file is read directly
+**Seattle temperatures**: ``seattle-temps.csv`` of the ``vega_datasets`` package, NOAA's
+hourly climate normals for Seattle-Tacoma airport (each hour of the calendar averaged over
+1981-2010, stamped with 2010 dates), not the weather of one year. The file is read directly
 with numpy; neither ``vega_datasets`` nor pandas is imported, and nothing is downloaded.
 """
 
@@ -136,17 +137,18 @@ def seattle_csv_path():
 
 
 def seattle_temperatures():
-    """Hourly temperatures in Seattle in 2010, in degrees Fahrenheit.
+    """Hourly temperature normals for Seattle (1981-2010 averages), in degrees Fahrenheit.
 
     The file has 8759 rows, from ``2010/01/01 00:00`` (39.4 °F) to ``2010/12/31 23:00``
     (39.6 °F). A full year has 8760 hours: the hour **2010-03-14 03:00** is missing
     (the day US daylight saving time began), so ``02:00`` is followed by ``04:00``.
-    The series is returned as it is; :func:`forecast_windows` treats it as evenly spaced,
-    which shifts the one window that spans the gap by an hour.
+    The series is returned as it is; :func:`forecast_windows` counts steps, not clock
+    hours, so every window after the gap starts an hour later on the clock.
 
-    The series is much smoother than raw weather readings: every value differs from the
-    value 24 hours earlier by at most 0.7 °F (0.16 °F on average), so "the same as
-    yesterday at this hour" is a strong baseline for any forecast.
+    Being an average over thirty years, the series is much smoother than raw weather
+    readings: every value differs from the value 24 hours earlier by at most 0.7 °F
+    (0.16 °F on average), so "the same as yesterday at this hour" is a strong baseline
+    for any forecast.
 
     Returns
     -------

@@ -19,13 +19,10 @@ The module draws:
     the computational graph of one LSTM step with the nodes of the next step
     that depend on it, used to derive the deltas of the LSTM.
 
-Without ``ax``, every function returns a new ``matplotlib.figure.Figure`` that
-pyplot does not manage, so no ``pyplot.close`` is needed to free it.  IPython
-shows such a figure as an image only once ``%matplotlib inline`` has run in the
-kernel (that registers the inline backend's figure formatter); without it, a
-cell ending with the call shows only the text ``<Figure size ...>``.  The book's
-chapters start with ``%matplotlib inline``, so there a cell ending with the call
-shows the figure exactly once.
+The three path graphs take the same keywords: ``backward`` (draw the backward
+arrows), ``partials`` (write the local partial derivative on each backward arrow)
+and ``ax`` (draw there instead of a new figure, 5 inches wide). Each returns the
+``matplotlib.figure.Figure``; how figures are made and shown: see :mod:`lstmkit.viz`.
 """
 
 from __future__ import annotations
@@ -72,20 +69,8 @@ def chain_graph(n=3, *, backward=True, partials=True, ax=None):
     The backward arrows (below, in the backward colour) carry the local partial
     derivatives; their product is :math:`dJ/dx`, written under the graph.
 
-    Parameters
-    ----------
-    n : int
-        Number of intermediate nodes (1 to 6).
-    backward : bool
-        Draw the backward arrows.
-    partials : bool
-        Write the local partial derivative on each backward arrow.
-    ax : matplotlib.axes.Axes, optional
-        Draw here instead of a new figure.
-
-    Returns
-    -------
-    matplotlib.figure.Figure
+    ``n`` is the number of intermediate nodes (1 to 6); ``backward``, ``partials``
+    and ``ax`` as in the module docstring.
 
     Notes
     -----
@@ -140,18 +125,7 @@ def two_paths_graph(*, backward=True, partials=True, ax=None):
     :math:`\frac{dJ}{dx} = \frac{\partial J}{\partial u}\frac{\partial u}{\partial x}
     + \frac{\partial J}{\partial v}\frac{\partial v}{\partial x}`.
 
-    Parameters
-    ----------
-    backward : bool
-        Draw the backward arrows.
-    partials : bool
-        Write the local partial derivatives on the backward arrows.
-    ax : matplotlib.axes.Axes, optional
-        Draw here instead of a new figure (5 inches wide).
-
-    Returns
-    -------
-    matplotlib.figure.Figure
+    ``backward``, ``partials`` and ``ax`` as in the module docstring.
     """
     return _fan_graph(["u", "v"], backward=backward, partials=partials, ax=ax, width=5.0)
 
@@ -162,20 +136,8 @@ def n_paths_graph(n=4, *, backward=True, partials=True, ax=None):
     Under the graph: :math:`\frac{dJ}{dx} = \sum_k \frac{\partial J}{\partial u_k}
     \frac{\partial u_k}{\partial x}`.
 
-    Parameters
-    ----------
-    n : int
-        Number of paths (2 to 6).
-    backward : bool
-        Draw the backward arrows.
-    partials : bool
-        Write the local partial derivatives on the backward arrows.
-    ax : matplotlib.axes.Axes, optional
-        Draw here instead of a new figure (5 inches wide).
-
-    Returns
-    -------
-    matplotlib.figure.Figure
+    ``n`` is the number of paths (2 to 6); ``backward``, ``partials`` and ``ax`` as in
+    the module docstring.
     """
     _check_int(n, "n", 2)
     if n > 6:
@@ -209,32 +171,24 @@ def _fan_graph(mids, *, backward, partials, ax, width, summed=False):
         if backward:
             above = y > 0 or (y == 0 and n % 2 == 1)
             side = 0.22 if above else -0.22
-            diag.edge(
-                "J",
-                name,
-                gid=f"back:J->{name}",
-                color=BACKWARD,
-                offset=side,
-                lw=1.4,
-                label=rf"$\partial J/\partial {sym}$" if partials else None,
-                label_off=0.27 if not above else -0.27,
-                label_t=0.62,
-                fontsize=fs,
-                label_box=True,
+            arrows = (
+                ("J", name, rf"$\partial J/\partial {sym}$", 0.62),
+                (name, "x", rf"$\partial {sym}/\partial x$", 0.38),
             )
-            diag.edge(
-                name,
-                "x",
-                gid=f"back:{name}->x",
-                color=BACKWARD,
-                offset=side,
-                lw=1.4,
-                label=rf"$\partial {sym}/\partial x$" if partials else None,
-                label_off=0.27 if not above else -0.27,
-                label_t=0.38,
-                fontsize=fs,
-                label_box=True,
-            )
+            for a, b, partial, t in arrows:
+                diag.edge(
+                    a,
+                    b,
+                    gid=f"back:{a}->{b}",
+                    color=BACKWARD,
+                    offset=side,
+                    lw=1.4,
+                    label=partial if partials else None,
+                    label_off=0.27 if not above else -0.27,
+                    label_t=t,
+                    fontsize=fs,
+                    label_box=True,
+                )
     if summed:
         formula = (
             r"$\dfrac{dJ}{dx} = \sum_{k=1}^{" + str(n) + r"} \dfrac{\partial J}{\partial u_k}"

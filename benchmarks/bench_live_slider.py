@@ -117,9 +117,9 @@ def browser_side(notebooks):
                         rows.append({"notebook": path.name, "slider": n + 1, "handle": h + 1,
                                      "cold": statistics.median(cold),
                                      "cached": statistics.median(cached)})  # fmt: skip
+            C.log(f"  {path.name}: {views.count()} live sliders moved")
             page.close()
             lab.shutdown_kernels()
-            C.log(f"  {path.name}: {views.count()} live sliders moved")
     return rows
 
 

@@ -165,6 +165,38 @@ def now():
     return dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
 
 
+# --------------------------------------------------------------------------- notebooks
+
+
+def run_instrumented(notebooks, first, last, *, timeout=900):
+    """Execute each notebook (nbclient) as ``make lab``'s kernels run it, with ``first``
+    as an extra first cell and ``last`` as an extra last cell; ``last`` prints
+    ``"BENCH"`` and then a JSON list. Returns those lists' entries, each with its
+    ``notebook`` name added."""
+    import nbformat
+    from nbclient import NotebookClient
+
+    env_before = dict(os.environ)
+    os.environ.pop("LSTMKIT_STATIC_FRAMES", None)
+    os.environ.update(OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1", MKL_NUM_THREADS="1")
+    rows = []
+    try:
+        for path in notebooks:
+            nb = nbformat.read(path, as_version=4)
+            nb.cells.insert(0, nbformat.v4.new_code_cell(first))
+            nb.cells.append(nbformat.v4.new_code_cell(last))
+            where = {"metadata": {"path": str(path.parent)}}
+            NotebookClient(nb, timeout=timeout, resources=where).execute()
+            text = "".join(o.get("text", "") for o in nb.cells[-1].outputs)
+            found = json.loads(text.split("BENCH", 1)[1])
+            rows += [{"notebook": path.name, **entry} for entry in found]
+            log(f"  {path.name}: {len(found)} sliders")
+    finally:
+        os.environ.clear()
+        os.environ.update(env_before)
+    return rows
+
+
 # --------------------------------------------------------------------------- output
 
 

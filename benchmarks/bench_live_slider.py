@@ -16,8 +16,6 @@ Two measurements for every ``lk.viz.slider`` in every chapter notebook, in the e
 Targets (issue 10): first picture <= 1 s, a move <= 50 ms.
 """
 
-import json
-import os
 import statistics
 import sys
 import time
@@ -58,28 +56,7 @@ REPORT = "import json as _json\nprint('BENCH' + _json.dumps(_BENCH))"
 
 def kernel_side(notebooks):
     """Per slider: seconds to the first picture, and seconds the static frames take."""
-    import nbformat
-    from nbclient import NotebookClient
-
-    env_before = dict(os.environ)
-    os.environ.pop("LSTMKIT_STATIC_FRAMES", None)
-    os.environ.update(OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1", MKL_NUM_THREADS="1")
-    rows = []
-    try:
-        for path in notebooks:
-            nb = nbformat.read(path, as_version=4)
-            nb.cells.insert(0, nbformat.v4.new_code_cell(PATCH))
-            nb.cells.append(nbformat.v4.new_code_cell(REPORT))
-            where = {"metadata": {"path": str(path.parent)}}
-            NotebookClient(nb, timeout=600, resources=where).execute()
-            text = "".join(o.get("text", "") for o in nb.cells[-1].outputs)
-            for entry in json.loads(text.split("BENCH", 1)[1]):
-                rows.append({"notebook": path.name, **entry})
-            C.log(f"  {path.name}: {sum(r['notebook'] == path.name for r in rows)} sliders")
-    finally:
-        os.environ.clear()
-        os.environ.update(env_before)
-    return rows
+    return C.run_instrumented(notebooks, PATCH, REPORT, timeout=600)
 
 
 def _at_end(handle):

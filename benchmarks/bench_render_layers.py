@@ -9,8 +9,6 @@ a cold live update (``Slider.time_update(cold=True)``: draw + render + PNG) both
 The target for a live move is 50 ms.
 """
 
-import json
-import os
 import time
 
 import _common as C
@@ -72,28 +70,7 @@ print("BENCH" + _json.dumps(_rows))
 
 
 def measure(notebooks):
-    import nbformat
-    from nbclient import NotebookClient
-
-    env_before = dict(os.environ)
-    os.environ.pop("LSTMKIT_STATIC_FRAMES", None)
-    os.environ.update(OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1", MKL_NUM_THREADS="1")
-    rows = []
-    try:
-        for path in notebooks:
-            nb = nbformat.read(path, as_version=4)
-            nb.cells.insert(0, nbformat.v4.new_code_cell(PATCH))
-            nb.cells.append(nbformat.v4.new_code_cell(REPORT))
-            where = {"metadata": {"path": str(path.parent)}}
-            NotebookClient(nb, timeout=900, resources=where).execute()
-            text = "".join(o.get("text", "") for o in nb.cells[-1].outputs)
-            found = json.loads(text.split("BENCH", 1)[1])
-            rows += [{"notebook": path.name, **r} for r in found]
-            C.log(f"  {path.name}: {len(found)} sliders")
-    finally:
-        os.environ.clear()
-        os.environ.update(env_before)
-    return rows
+    return C.run_instrumented(notebooks, PATCH, REPORT)
 
 
 def main(argv=None):

@@ -7,8 +7,8 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
+from drawing import gids, same_color  # noqa: E402
 from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: E402
-from matplotlib.colors import to_rgba  # noqa: E402
 
 import lstmkit as lk  # noqa: E402
 from lstmkit.viz import chain_rule, colors  # noqa: E402
@@ -19,14 +19,6 @@ from lstmkit.viz._draw import find_artists  # noqa: E402
 def _close_figures():
     yield
     plt.close("all")
-
-
-def gids(fig, prefix):
-    return [a.get_gid() for a in find_artists(fig, prefix)]
-
-
-def same_color(a, b):
-    return np.allclose(to_rgba(a)[:3], to_rgba(b)[:3])
 
 
 @pytest.mark.parametrize("n", [1, 3, 5])

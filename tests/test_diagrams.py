@@ -11,8 +11,8 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
+from drawing import gids, kind_count, luminance, node_patch, same_color  # noqa: E402
 from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: E402
-from matplotlib.colors import to_rgba  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 from PIL import Image  # noqa: E402
 
@@ -24,28 +24,6 @@ from lstmkit.viz._draw import find_artists  # noqa: E402
 def _close_figures():
     yield
     plt.close("all")
-
-
-def gids(fig, prefix):
-    return [a.get_gid() for a in find_artists(fig, prefix)]
-
-
-def kind_count(fig, kind):
-    """Number of nodes ``node:<kind>:<t>``."""
-    return sum(1 for g in gids(fig, "node:") if g.split(":")[1] == kind)
-
-
-def luminance(rgba):
-    return float(np.asarray(rgba)[:3] @ np.array([0.2126, 0.7152, 0.0722]))
-
-
-def same_color(a, b):
-    return np.allclose(to_rgba(a)[:3], to_rgba(b)[:3])
-
-
-def node_patch(fig, name):
-    (patch,) = [a for a in find_artists(fig, f"node:{name}") if a.get_gid() == f"node:{name}"]
-    return patch
 
 
 # ----------------------------------------------------------------------------- colours

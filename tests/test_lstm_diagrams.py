@@ -10,8 +10,8 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
+from drawing import luminance, node_patch, same_color  # noqa: E402
 from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: E402
-from matplotlib.colors import to_rgba  # noqa: E402
 from PIL import Image  # noqa: E402
 
 import lstmkit as lk  # noqa: E402
@@ -35,19 +35,6 @@ VALUES = {"z": -0.4, "i": 0.8, "f": 0.95, "o": 0.3, "c": 1.2, "c_prev": 0.9, "y"
 def _close_figures():
     yield
     plt.close("all")
-
-
-def luminance(rgba):
-    return float(np.asarray(rgba)[:3] @ np.array([0.2126, 0.7152, 0.0722]))
-
-
-def same_color(a, b):
-    return np.allclose(to_rgba(a)[:3], to_rgba(b)[:3])
-
-
-def node_patch(fig, name):
-    (patch,) = [a for a in find_artists(fig, f"node:{name}") if a.get_gid() == f"node:{name}"]
-    return patch
 
 
 def pixels(fig):

@@ -28,3 +28,35 @@ def same_color(a, b):
 def node_patch(fig, name):
     (patch,) = [a for a in find_artists(fig, f"node:{name}") if a.get_gid() == f"node:{name}"]
     return patch
+
+
+def check_fits_the_book(fig, name, *, min_pt=None):
+    """At most 7 inches wide, nothing clipped, no two texts overlapping (a label and its
+    superscript may touch), and, given ``min_pt``, no text but superscripts smaller."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    width, height = fig.get_size_inches()
+    assert width <= 7.0 + 1e-9
+    canvas = FigureCanvasAgg(fig)
+    canvas.draw()
+    renderer = canvas.get_renderer()
+    box = fig.get_tightbbox(renderer)  # in inches
+    tol = 0.02
+    assert box.x0 >= -tol and box.y0 >= -tol, name
+    assert box.x1 <= width + tol and box.y1 <= height + tol, name
+    texts = [t for ax in fig.axes for t in ax.texts if t.get_visible() and t.get_text()]
+    if min_pt is not None:  # superscripts are drawn at 0.7 of their base
+        small = [
+            t.get_text()
+            for t in texts
+            if t.get_fontsize() < min_pt and not (t.get_gid() or "").startswith("sup:")
+        ]
+        assert small == [], (name, small)
+    extents = [t.get_window_extent(renderer).shrunk(0.9, 0.8) for t in texts]
+    for i in range(len(texts)):
+        for j in range(i + 1, len(texts)):
+            gi = (texts[i].get_gid() or "").split(":", 1)[-1]
+            gj = (texts[j].get_gid() or "").split(":", 1)[-1]
+            if gi and gi == gj:  # a label and its superscript
+                continue
+            assert not extents[i].overlaps(extents[j]), (texts[i].get_text(), texts[j].get_text())

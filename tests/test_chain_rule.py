@@ -7,8 +7,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
-from drawing import gids, same_color  # noqa: E402
-from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: E402
+from drawing import check_fits_the_book, gids, same_color  # noqa: E402
 
 import lstmkit as lk  # noqa: E402
 from lstmkit.viz import chain_rule, colors  # noqa: E402
@@ -141,24 +140,7 @@ DIAGRAMS = {
 @pytest.mark.parametrize("name", list(DIAGRAMS))
 def test_fits_the_book_width_without_clipping_or_overlaps(name):
     fig = DIAGRAMS[name]()
-    width, height = fig.get_size_inches()
-    assert width <= 7.0 + 1e-9
-    canvas = FigureCanvasAgg(fig)
-    canvas.draw()
-    renderer = canvas.get_renderer()
-    box = fig.get_tightbbox(renderer)  # in inches
-    tol = 0.02
-    assert box.x0 >= -tol and box.y0 >= -tol, name
-    assert box.x1 <= width + tol and box.y1 <= height + tol, name
-    texts = [t for ax in fig.axes for t in ax.texts if t.get_visible() and t.get_text()]
-    extents = [t.get_window_extent(renderer).shrunk(0.9, 0.8) for t in texts]
-    for i in range(len(texts)):
-        for j in range(i + 1, len(texts)):
-            gi = (texts[i].get_gid() or "").split(":", 1)[-1]
-            gj = (texts[j].get_gid() or "").split(":", 1)[-1]
-            if gi and gi == gj:  # a label and its superscript
-                continue
-            assert not extents[i].overlaps(extents[j]), (texts[i].get_text(), texts[j].get_text())
+    check_fits_the_book(fig, name)
 
 
 def _equation_name(node):

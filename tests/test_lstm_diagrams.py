@@ -10,8 +10,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
-from drawing import luminance, node_patch, same_color  # noqa: E402
-from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: E402
+from drawing import check_fits_the_book, luminance, node_patch, same_color  # noqa: E402
 from PIL import Image  # noqa: E402
 
 import lstmkit as lk  # noqa: E402
@@ -194,28 +193,7 @@ LAYOUTS = {
 @pytest.mark.parametrize("name", list(LAYOUTS))
 def test_fits_the_book_width_with_readable_text_and_no_overlaps(name):
     fig = LAYOUTS[name]()
-    width, height = fig.get_size_inches()
-    assert width <= 7.0 + 1e-9
-    canvas = FigureCanvasAgg(fig)
-    canvas.draw()
-    renderer = canvas.get_renderer()
-    box = fig.get_tightbbox(renderer)
-    tol = 0.02
-    assert box.x0 >= -tol and box.y0 >= -tol, name
-    assert box.x1 <= width + tol and box.y1 <= height + tol, name
-    texts = [t for ax in fig.axes for t in ax.texts if t.get_visible() and t.get_text()]
-    # superscripts are drawn at 0.7 of their base; everything else at least 11 pt
-    assert all(
-        t.get_fontsize() >= 11.0 for t in texts if not (t.get_gid() or "").startswith("sup:")
-    )
-    extents = [t.get_window_extent(renderer).shrunk(0.9, 0.8) for t in texts]
-    for i in range(len(texts)):
-        for j in range(i + 1, len(texts)):
-            gi = (texts[i].get_gid() or "").split(":", 1)[-1]
-            gj = (texts[j].get_gid() or "").split(":", 1)[-1]
-            if gi and gi == gj:  # a label and its superscript
-                continue
-            assert not extents[i].overlaps(extents[j]), (texts[i].get_text(), texts[j].get_text())
+    check_fits_the_book(fig, name, min_pt=11.0)
 
 
 # ----------------------------------------------------------------------------- updates

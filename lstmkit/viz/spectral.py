@@ -45,7 +45,7 @@ class SpectralView:
     :meth:`update` takes the numbers of one matrix and returns the figure.
     """
 
-    def __init__(self, T, *, eig_lim=3.2, lag_ylim=(1e-12, 1e8), figsize=(6.4, 5.4)):
+    def __init__(self, T, *, eig_lim=3.2, lag_ylim=(1e-12, 1e8), figsize=(6.4, 5.8)):
         if not isinstance(T, int) or T < 2:
             raise ValueError(f"T must be an int >= 2; got {T!r}")
         self.T = T
@@ -90,7 +90,14 @@ class SpectralView:
         self.ax_lag.set(xlim=(0, T - 1), ylim=lag_ylim)
         self.ax_lag.set_xlabel(r"lag $\ell$")
         self.ax_lag.set_ylabel(r"$e(\ell) / e(0)$")
-        self.ax_lag.legend(frameon=False, loc="lower left", fontsize=TEXT_PT - 1, ncols=3)
+        # below the panels: at small and large radii the curves fill every corner
+        self.fig.legend(
+            handles=[self.bound, self.rho, self.error],
+            loc="outside lower center",
+            frameon=False,
+            fontsize=TEXT_PT - 1,
+            ncols=3,
+        )
         self.title = self.fig.suptitle(" ", fontsize=TEXT_PT)
         self.title.set_animated(True)
         for ax in (self.ax_eig, self.ax_state, self.ax_lag):

@@ -32,6 +32,8 @@ RHO_COLOR = OKABE_ITO["blue"]
 class SpectralView:
     r"""Eigenvalues, state size and error-by-lag of one recurrent matrix, for a slider.
 
+    :meth:`update` takes the numbers of one matrix and returns the figure.
+
     Parameters
     ----------
     T : int
@@ -41,8 +43,8 @@ class SpectralView:
         Half-width of the eigenvalue panel (the unit circle must fit).
     lag_ylim : tuple of float
         Limits of the logarithmic lag axis, fixed so that frames can be compared.
-
-    :meth:`update` takes the numbers of one matrix and returns the figure.
+    figsize : tuple of float
+        Size of the figure in inches.
     """
 
     def __init__(self, T, *, eig_lim=3.2, lag_ylim=(1e-12, 1e8), figsize=(6.4, 5.8)):

@@ -24,6 +24,8 @@ __all__ = ["TruncationView"]
 class TruncationView:
     r"""Path matrices of several truncations at one :math:`k`, and their error and cost.
 
+    :meth:`update` takes ``k`` and ``{label: bool matrix (T, T)}`` and returns the figure.
+
     Parameters
     ----------
     T : int
@@ -34,8 +36,8 @@ class TruncationView:
         ``{label: array over ks}``, one entry per member, in drawing order.
     colors : dict
         ``{label: colour}``.
-
-    :meth:`update` takes ``k`` and ``{label: bool matrix (T, T)}`` and returns the figure.
+    figsize : tuple of float
+        Size of the figure in inches.
     """
 
     def __init__(self, T, ks, errors, products, colors, *, figsize=(6.4, 6.2)):

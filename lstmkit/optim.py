@@ -15,7 +15,7 @@ new values::
 
 import numpy as np
 
-__all__ = ["SGD", "Adam", "grad_norm", "clip_grad_norm"]
+__all__ = ["SGD", "Adam", "grad_norm", "clip_grad_norm", "clip_grad_value"]
 
 
 def _check_rate(name, value, low, high, *, low_open=False):
@@ -181,3 +181,36 @@ def clip_grad_norm(grads, max_norm):
         for g in grads.values():
             g *= scale
     return norm
+
+
+def clip_grad_value(grads, limit):
+    r"""Clip every gradient entry to :math:`[-c, c]` (in place): element-wise clipping.
+
+    .. math::
+
+        g_i \leftarrow \max\big(-c, \min(c, g_i)\big)
+
+    as in Mikolov (2012) and Karpathy's min-char-rnn (``np.clip(dparam, -5, 5)``). Unlike
+    :func:`clip_grad_norm` it changes the gradient's direction whenever it acts: large
+    entries are cut, small ones kept.
+
+    Parameters
+    ----------
+    grads : dict of ndarray
+        Modified in place.
+    limit : float
+        The threshold :math:`c > 0`.
+
+    Returns
+    -------
+    int
+        How many entries were clipped.
+    """
+    if not isinstance(grads, dict):
+        raise TypeError(f"grads must be a dict of numpy arrays; got {type(grads).__name__}")
+    limit = _check_rate("limit", limit, 0.0, np.inf, low_open=True)
+    clipped = 0
+    for g in grads.values():
+        clipped += int(np.count_nonzero(np.abs(g) > limit))
+        np.clip(g, -limit, limit, out=g)
+    return clipped

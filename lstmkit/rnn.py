@@ -58,6 +58,10 @@ __all__ = [
     "chunked_bptt",
     "step_contributions",
     "hidden_jacobian",
+    "spectral_radius",
+    "error_by_lag",
+    "kept_paths",
+    "tbptt_gradient",
 ]
 
 PARAM_SHAPES = {"U": ("H", "D"), "W": ("H", "H"), "b": ("H",), "V": ("K", "H"), "c": ("K",)}
@@ -506,3 +510,155 @@ def hidden_jacobian(params, cache, t):
     _checks.cache(cache, RNNCache, {"h": ("T", "B", "H")}, shapes, dtype)
     h = cache.h[_checks.time_step(t, shapes["T"])]
     return (1.0 - h * h)[:, :, None] * params["W"]
+
+
+def spectral_radius(W):
+    r"""The spectral radius :math:`\rho(W) = \max_i \lvert\lambda_i(W)\rvert`.
+
+    Powers of :math:`W` grow like :math:`\rho^\ell` in the long run (Gelfand:
+    :math:`\lVert W^\ell\rVert^{1/\ell} \to \rho`), while the largest singular value
+    :math:`\sigma_\text{max} \ge \rho` bounds only one step.
+    """
+    W = _checks.finite("W", _checks.float_array("W", W))
+    if W.ndim != 2 or W.shape[0] != W.shape[1]:
+        raise ValueError(f"W must be a square matrix (H, H); got shape {W.shape}")
+    return float(np.abs(np.linalg.eigvals(W)).max())
+
+
+def error_by_lag(params, x):
+    r"""How much of the error of the last output reaches each earlier state.
+
+    .. math::
+
+        e(\ell) = \frac{1}{B}\sum_{n}\Big\lVert
+        \frac{\partial o^{(T)}_n}{\partial h^{(T-\ell)}_n}\Big\rVert,
+        \qquad \ell = 0, \dots, T-1
+
+    (one output unit, ``K = 1``), computed by one :func:`backward` pass seeded with
+    :math:`\delta o^{(T)} = 1` and zero elsewhere.
+
+    Parameters
+    ----------
+    params : dict
+        ``U, W, b, V, c`` with ``K = 1``.
+    x : ndarray, shape (T, B, D)
+
+    Returns
+    -------
+    ndarray, shape (T,)
+        ``e[l]`` for lag ``l``.
+    """
+    shapes, _ = _checks.params(params, PARAM_SHAPES)
+    if shapes["K"] != 1:
+        raise ValueError(
+            f"error_by_lag needs one output unit (V of shape (1, H)); got K = {shapes['K']}"
+        )
+    cache = forward(params, x)
+    seed = np.zeros_like(cache.o)
+    seed[-1] = 1.0
+    _, deltas = backward(params, cache, seed)
+    return np.linalg.norm(deltas.h, axis=2).mean(axis=1)[::-1]
+
+
+def _tbptt_blocks(T, k1, k2):
+    """(first error step, last step, first step reached) of every block, 0-based."""
+    k1 = _checks.positive_int("k1", k1)
+    k2 = _checks.positive_int("k2", k2)
+    if k2 < k1:
+        raise ValueError(f"TBPTT(k1, k2) needs k2 >= k1; got k1={k1}, k2={k2}")
+    ends = list(range(k1 - 1, T, k1))
+    if not ends or ends[-1] != T - 1:
+        ends.append(T - 1)  # the last, shorter block
+    starts = [0] + [e + 1 for e in ends[:-1]]
+    return [(s, e, max(s - (k2 - k1), 0)) for s, e in zip(starts, ends, strict=True)]
+
+
+def kept_paths(T, k1, k2):
+    r"""Which error paths TBPTT(:math:`k_1, k_2`) keeps: ``M[s, t]`` for output step
+    :math:`s` and pre-activation step :math:`t` (0-based).
+
+    After every :math:`k_1` steps (at step :math:`\tau`), the errors of the last
+    :math:`k_1` outputs are carried back to step :math:`\tau - k_2 + 1` and no further
+    (Williams and Peng 1990; Sutskever 2013):
+
+    .. math::
+
+        M[s, t] = \big[\tau(s) - k_2 < t \le s\big]
+
+    with :math:`\tau(s)` the end of the block of :math:`s`; a last, shorter block (when
+    :math:`k_1` does not divide :math:`T`) also reaches :math:`k_2 - k_1` steps before its
+    first step. ``(T, T)`` is full BPTT,
+    ``(k, k)`` chunks of :math:`k` steps, ``(1, k)`` every error truncated to :math:`k`
+    steps (``backward(..., truncate=k)``).
+    """
+    T = _checks.positive_int("T", T)
+    M = np.zeros((T, T), dtype=bool)
+    for first, last, reach in _tbptt_blocks(T, k1, k2):
+        for s in range(first, last + 1):
+            M[s, reach : s + 1] = True
+    return M
+
+
+def tbptt_gradient(params, x, target, k1, k2):
+    r"""The TBPTT(:math:`k_1, k_2`) gradient at fixed parameters, and what it cost.
+
+    The forward pass runs once; a buffer keeps only the states that a later block can
+    still need. At the end of every block (every :math:`k_1` steps, see
+    :func:`kept_paths`) the errors :math:`o(t) - y(t)` of the block's outputs, for
+    :math:`J = \tfrac12\sum_t\lVert o(t)-y(t)\rVert^2`, are carried back
+    :math:`k_2` steps from the block's end:
+
+    .. math::
+
+        \delta h(t) = V^\top \delta o_\text{block}(t) + W^\top \delta a(t+1),
+        \qquad t = \tau, \tau-1, \dots, \tau - k_2 + 1
+
+    and the contributions :math:`\delta a(t)\,h(t-1)^\top` etc. are summed over the
+    blocks (no update in between, so the sum can be compared with the full gradient).
+
+    Returns
+    -------
+    grads : dict
+        Summed over blocks; ``(T, T)`` gives the gradient of :math:`J`.
+    cost : dict
+        ``"products"``: the backward matrix products :math:`\delta a(t+1)\,W` counted as
+        they run (one per step carried back within a block); ``"states"``: the largest
+        number of hidden states held in the buffer at once (including :math:`h(0)`).
+    """
+    shapes, dtype = _checks.params(params, PARAM_SHAPES)
+    _checks.data("x", x, ("T", "B", "D"), shapes, dtype)
+    _checks.data("target", target, ("T", "B", "K"), shapes, dtype)
+    U, W, b, V, c = (params[k] for k in ("U", "W", "b", "V", "c"))
+    T, B, _ = x.shape
+    blocks = _tbptt_blocks(T, k1, k2)
+    grads = {k: np.zeros_like(v) for k, v in params.items()}
+    states = {-1: np.zeros((B, shapes["H"]), dtype=dtype)}  # step index -> h; -1 is h(0)
+    products = most = 0
+    block = 0
+    for t in range(T):
+        states[t] = np.tanh(b + states[t - 1] @ W.T + x[t] @ U.T)
+        most = max(most, len(states))
+        first, last, reach = blocks[block]
+        if t < last:
+            continue
+        delta_a_next = None
+        for s in range(last, reach - 1, -1):
+            h = states[s]
+            delta_o = c + h @ V.T - target[s] if s >= first else np.zeros((B, shapes["K"]))
+            delta_h = delta_o @ V
+            if delta_a_next is not None:
+                delta_h = delta_h + delta_a_next @ W
+                products += 1
+            delta_a = (1.0 - h * h) * delta_h
+            grads["U"] += delta_a.T @ x[s]
+            grads["W"] += delta_a.T @ states[s - 1]
+            grads["b"] += delta_a.sum(axis=0)
+            grads["V"] += delta_o.T @ h
+            grads["c"] += delta_o.sum(axis=0)
+            delta_a_next = delta_a
+        block += 1
+        if block < len(blocks):  # keep only the states the next block can reach
+            keep_from = blocks[block][2] - 1
+            for s in [s for s in states if s < keep_from]:
+                del states[s]
+    return grads, {"products": products, "states": most}

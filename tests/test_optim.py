@@ -98,3 +98,20 @@ def test_optimizer_errors():
         optim.SGD(lr=0.1).step({"a": np.ones(2)}, {"b": np.ones(2)})
     with pytest.raises(ValueError, match=r"grads\['a'\] must have the shape of params\['a'\]"):
         optim.Adam().step({"a": np.ones(2)}, {"a": np.ones(3)})
+
+
+def test_clip_grad_value_cuts_entries_and_turns_the_direction():
+    grads = {"W": np.array([3.0, 0.5]), "b": np.array([-4.0])}
+    assert optim.clip_grad_value(grads, 1.0) == 2
+    assert grads["W"].tolist() == [1.0, 0.5] and grads["b"].tolist() == [-1.0]
+    # the direction changed: not a multiple of (3, 0.5, -4)
+    v = np.array([1.0, 0.5, -1.0])
+    g = np.array([3.0, 0.5, -4.0])
+    assert v @ g / np.linalg.norm(v) / np.linalg.norm(g) < 0.97
+
+
+def test_clip_grad_value_rejects_bad_input():
+    with pytest.raises(TypeError):
+        optim.clip_grad_value([np.ones(2)], 1.0)
+    with pytest.raises(ValueError):
+        optim.clip_grad_value({"W": np.ones(2)}, 0.0)

@@ -30,6 +30,7 @@ have a fixed layout, so the numbers do not move what they count.
 
 import functools
 import http.server
+import os
 import shutil
 import sys
 import threading
@@ -203,10 +204,9 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
 
 
 def _chromium():
+    """The system chromium's path, or None (after saying so) when it is not installed."""
     path = shutil.which("chromium") or "/usr/bin/chromium"
-    if not Path(path).exists():
-        sys.exit("chromium is not installed: run `apt-get install -y chromium` (Debian/Ubuntu)")
-    return path
+    return path if Path(path).exists() else None
 
 
 def _root_page(directory: Path) -> Path:
@@ -309,6 +309,13 @@ def main(argv):
     if len(argv) != 3:
         sys.exit(__doc__.splitlines()[2])
     directory, out = Path(argv[1]), Path(argv[2])
+    if _chromium() is None:
+        # like the browser tests: the book is still built, without its PDF; CI must have it
+        message = "chromium is not installed (apt-get install -y chromium): no PDF of the book"
+        if os.environ.get("CI") == "true":
+            sys.exit(message)
+        print(message, file=sys.stderr)
+        return
     out.parent.mkdir(parents=True, exist_ok=True)
     start = time.perf_counter()
     config = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))

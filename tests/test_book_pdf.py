@@ -14,6 +14,7 @@ import unicodedata
 from pathlib import Path
 
 import pytest
+from browser import chromium_path
 
 pypdf = pytest.importorskip("pypdf")
 
@@ -57,6 +58,7 @@ def squash(text):
 
 @pytest.fixture(scope="module")
 def book():
+    chromium_path()  # without chromium there is no PDF: skip (fail under CI), as browser tests do
     assert PDF.exists(), f"{PDF} is missing: run `make pdf` (make book and make test build it)"
     reader = pypdf.PdfReader(PDF)
     texts = [flat(page.extract_text() or "") for page in reader.pages]
@@ -201,7 +203,7 @@ def test_each_slider_is_one_frame_with_a_note(book):
     assert sliders > 0 and notes == sliders, (sliders, notes)
 
 
-def test_the_html_book_links_the_pdf():
+def test_the_html_book_links_the_pdf(book):
     preface = (HTML / "chapters" / "preface.html").read_text(encoding="utf-8")
     assert 'href="../following-the-flow.pdf"' in preface
     assert PDF.stat().st_size > 100_000

@@ -1,5 +1,7 @@
 # Following the Flow: every command sets up .venv itself on a fresh machine (Python 3.11).
-#   make book   build the HTML book into _build/html (executes every notebook)
+#   make book   build the HTML book into _build/html (executes every notebook), with the
+#               whole book as one PDF in it (make pdf)
+#   make pdf    the whole book as one PDF: _build/html/following-the-flow.pdf
 #   make test   unit tests, notebook tests (nbval) and the browser test of the built book
 #   make lab    open the notebooks in JupyterLab
 # Maintainers: make notebooks (re-execute and save the committed notebooks), make fold (fold
@@ -11,6 +13,11 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 BOOK   := _build/html/index.html
+# The PDF is printed by headless chromium from the one-page (singlehtml) build of the book,
+# made after the HTML build and reusing its executed notebooks (execution cache); it is served with
+# the HTML book (its download menu links it).
+SINGLE := _build/singlehtml/chapters/preface.html
+PDF    := _build/html/following-the-flow.pdf
 # The book's arrays are small: BLAS threads only add synchronisation, and when the machine is
 # busy they slow the per-step products of a training loop about 30-fold (measured). Benchmarks
 # (make bench) keep the default thread count.
@@ -21,7 +28,7 @@ JB     := $(BOOKENV) $(BIN)/jupyter-book build . -W -n --keep-going
 SOURCES := _config.yml _toc.yml references.bib requirements.txt pyproject.toml \
            $(wildcard chapters/*.md chapters/*.ipynb lstmkit/*.py lstmkit/*/*.py)
 
-.PHONY: book test lab notebooks fold lint bench clean venv
+.PHONY: book pdf test lab notebooks fold lint bench clean venv
 
 venv: $(STAMP)
 
@@ -34,14 +41,25 @@ $(STAMP): requirements.txt pyproject.toml
 book: $(STAMP)
 	$(JB)
 	@touch $(BOOK)
+	@$(MAKE) --no-print-directory pdf
 	@echo "The book is at $(CURDIR)/$(BOOK)"
+
+pdf: $(PDF)
+	@echo "The PDF is at $(CURDIR)/$(PDF)"
+
+$(SINGLE): $(STAMP) $(SOURCES) _ext/offline_book.py | $(BOOK)
+	$(JB) --builder singlehtml
+	@touch $@
+
+$(PDF): $(SINGLE) _ext/pdf.py
+	$(BIN)/python _ext/pdf.py _build/singlehtml $@
 
 # The tests read the built book, so rebuild it first when any source is newer.
 $(BOOK): $(STAMP) $(SOURCES)
 	$(JB)
 	@touch $@
 
-test: $(STAMP) $(BOOK)
+test: $(STAMP) $(BOOK) $(PDF)
 	$(BOOKENV) LSTMKIT_STATIC_FRAMES=0 $(BIN)/python -m pytest tests chapters --nbval --nbval-current-env \
 		--nbval-sanitize-with tests/sanitize.cfg --nbval-cell-timeout=300
 

@@ -20,6 +20,14 @@ Accessibility (the axe audit in ``tests/test_book_browser.py``):
   reachable by the keyboard: every ``<pre>`` gets ``tabindex="0"``.
 * the book title at the top of the sidebar sits outside any landmark (axe ``region``); the
   sidebar's title and search button are wrapped in a ``<nav>`` by ``_templates/``.
+
+The whole book as one PDF: every page's download menu gets an entry for
+``following-the-flow.pdf`` at the root of the HTML build, which ``make pdf`` (part of
+``make book``) prints from the one-page (singlehtml) build of the book with ``_ext/pdf.py``.
+Sphinx uses the ``html`` builder's node handlers for ``singlehtml`` only when no extension
+registers any for ``singlehtml``; sphinx-exercise does, so MyST-NB's folded cells
+(``HideCodeCellNode``) had none there and the build stopped. The ``html`` handlers fill in
+what ``singlehtml`` lacks.
 """
 
 import os
@@ -47,6 +55,36 @@ def focusable_code(app, pagename, templatename, context, doctree):
         context["body"] = _PRE.sub('<pre tabindex="0"', context["body"])
 
 
+BOOK_PDF = "following-the-flow.pdf"
+
+
+def book_pdf_button(app, pagename, templatename, context, doctree):
+    """Add the whole book's PDF to the download menu of an HTML page."""
+    if app.builder.name != "html":
+        return
+    for group in context.get("header_buttons", []):
+        if group.get("label") == "download-buttons":
+            group["buttons"].append(
+                {
+                    "type": "link",
+                    "url": context["pathto"](BOOK_PDF, 1),
+                    "text": "book .pdf",
+                    "tooltip": "Download the whole book as one PDF",
+                    "icon": "fas fa-book",
+                    "label": "download-book-pdf-button",
+                }
+            )
+
+
+def singlehtml_like_html(app):
+    """Give ``singlehtml`` every ``html`` node handler it has no handler of its own for."""
+    handlers = app.registry.translation_handlers
+    if app.builder.name == "singlehtml":
+        single = handlers.setdefault("singlehtml", {})
+        for node, visit_depart in handlers.get("html", {}).items():
+            single.setdefault(node, visit_depart)
+
+
 def _visit_citation(self, node):
     """docutils' ``visit_citation`` with entries that are list items."""
     if not isinstance(node.previous_sibling(), type(node)):
@@ -59,4 +97,6 @@ def setup(app):
     HTML5Translator.visit_citation = _visit_citation
     app.connect("html-page-context", drop_thebe, priority=900)
     app.connect("html-page-context", focusable_code, priority=900)
+    app.connect("html-page-context", book_pdf_button, priority=600)
+    app.connect("builder-inited", singlehtml_like_html)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -199,7 +199,7 @@ PICTURES = """() => {
                column.appendChild(probe); code = probe.firstChild; }
   const codePx = parseFloat(getComputedStyle(code).fontSize);
   if (probe) { probe.remove(); }
-  const pictures = Array.from(column.querySelectorAll('img')).map(img => {
+  const pictures = Array.from(column.querySelectorAll('img:not(.toggler)')).map(img => {
     const slider = img.closest('div.lstmkit-slider');
     let frames = [img.src];
     if (slider) {

@@ -324,6 +324,7 @@ _LABEL_T = {
     ("y", "obar_next"): 0.55,
     ("c", "y"): 0.45,
     ("c", "c_next"): 0.45,
+    ("c", "ibar_next"): 0.62,
 }
 
 #: Edges whose labels sit above (positive) or below (negative) the edge, in data units.

@@ -180,8 +180,9 @@ def forward(params, x, h0=None):
 
     .. math::
 
-        a(t) = b + W h(t-1) + U x(t), \qquad h(t) = \tanh\big(a(t)\big),
-        \qquad o(t) = c + V h(t)
+        a(t) &= b + W h(t-1) + U x(t), \\
+        h(t) &= \tanh\big(a(t)\big), \\
+        o(t) &= c + V h(t)
 
     The input part :math:`b + U x(t)` and the outputs :math:`o(t)` are computed for all
     time steps with one matrix product each; only :math:`W h(t-1)` needs the loop.
@@ -434,12 +435,14 @@ def step_contributions(cache, deltas):
 
     .. math::
 
-        \Big(\frac{\partial J}{\partial U}\Big)(t) = \delta a(t)\, x(t)^\top, \quad
-        \Big(\frac{\partial J}{\partial W}\Big)(t) = \delta a(t)\, h(t-1)^\top, \quad
-        \Big(\frac{\partial J}{\partial b}\Big)(t) = \delta a(t), \\
-        \Big(\frac{\partial J}{\partial V}\Big)(t) = \frac{\partial J}{\partial o(t)}\,
-        h(t)^\top, \quad
-        \Big(\frac{\partial J}{\partial c}\Big)(t) = \frac{\partial J}{\partial o(t)},
+        \begin{aligned}
+        \Big(\frac{\partial J}{\partial U}\Big)(t) &= \delta a(t)\, x(t)^\top, & \qquad
+        \Big(\frac{\partial J}{\partial W}\Big)(t) &= \delta a(t)\, h(t-1)^\top, \\
+        \Big(\frac{\partial J}{\partial V}\Big)(t) &= \frac{\partial J}{\partial o(t)}\,
+        h(t)^\top, & \qquad
+        \Big(\frac{\partial J}{\partial b}\Big)(t) &= \delta a(t), \\
+        \Big(\frac{\partial J}{\partial c}\Big)(t) &= \frac{\partial J}{\partial o(t)},
+        \end{aligned}
 
     each summed over the batch; index ``t - 1`` of each result holds step :math:`t`.
     Summing over :math:`t` gives the ``grads`` of

@@ -28,10 +28,10 @@ def bidirectional(params_fwd, params_bwd, x):
 
     .. math::
 
-        \overrightarrow{\boldsymbol{h}}^{(t)} = \tanh\big(\boldsymbol{b} +
+        \overrightarrow{\boldsymbol{h}}^{(t)} &= \tanh\big(\boldsymbol{b} +
         \boldsymbol{W}\overrightarrow{\boldsymbol{h}}^{(t-1)} + \boldsymbol{U}
-        \boldsymbol{x}^{(t)}\big), \qquad
-        \overleftarrow{\boldsymbol{h}}^{(t)} = \tanh\big(\boldsymbol{b}' +
+        \boldsymbol{x}^{(t)}\big), \\
+        \overleftarrow{\boldsymbol{h}}^{(t)} &= \tanh\big(\boldsymbol{b}' +
         \boldsymbol{W}'\overleftarrow{\boldsymbol{h}}^{(t+1)} + \boldsymbol{U}'
         \boldsymbol{x}^{(t)}\big)
 

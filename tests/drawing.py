@@ -4,7 +4,8 @@
 import numpy as np
 from matplotlib.colors import to_rgba
 
-from lstmkit.viz._draw import find_artists
+from lstmkit.viz import textsize
+from lstmkit.viz._draw import MIN_TEXT_PT, SUP_SCALE, find_artists
 
 
 def gids(fig, prefix):
@@ -30,9 +31,10 @@ def node_patch(fig, name):
     return patch
 
 
-def check_fits_the_book(fig, name, *, min_pt=None):
+def check_fits_the_book(fig, name, *, min_pt=MIN_TEXT_PT):
     """At most 7 inches wide, nothing clipped, no two texts overlapping (a label and its
-    superscript may touch), and, given ``min_pt``, no text but superscripts smaller."""
+    superscript may touch), no text smaller than ``min_pt`` (by default the book's
+    smallest, as large as its code font) and no superscript smaller than 0.7 of that."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
 
     width, height = fig.get_size_inches()
@@ -45,13 +47,10 @@ def check_fits_the_book(fig, name, *, min_pt=None):
     assert box.x0 >= -tol and box.y0 >= -tol, name
     assert box.x1 <= width + tol and box.y1 <= height + tol, name
     texts = [t for ax in fig.axes for t in ax.texts if t.get_visible() and t.get_text()]
-    if min_pt is not None:  # superscripts are drawn at 0.7 of their base
-        small = [
-            t.get_text()
-            for t in texts
-            if t.get_fontsize() < min_pt and not (t.get_gid() or "").startswith("sup:")
-        ]
-        assert small == [], (name, small)
+    smallest = textsize.smallest_text(fig)  # every drawn text but superscripts
+    assert smallest is None or smallest[0] >= min_pt - 1e-9, (name, smallest)
+    sups = [t for t in texts if (t.get_gid() or "").startswith("sup:")]
+    assert all(t.get_fontsize() >= SUP_SCALE * min_pt - 1e-9 for t in sups), name
     extents = [t.get_window_extent(renderer).shrunk(0.9, 0.8) for t in texts]
     for i in range(len(texts)):
         for j in range(i + 1, len(texts)):

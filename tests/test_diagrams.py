@@ -12,11 +12,10 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 from drawing import check_fits_the_book, gids, kind_count, luminance, node_patch, same_color  # noqa: E402
-from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 from PIL import Image  # noqa: E402
 
-from lstmkit.viz import colors, lstm_diagrams, plots, rnn_diagrams  # noqa: E402
+from lstmkit.viz import _draw, colors, lstm_diagrams, plots, rnn_diagrams  # noqa: E402
 from lstmkit.viz._draw import find_artists  # noqa: E402
 
 
@@ -394,35 +393,11 @@ def test_the_update_of_an_object_updates_its_description():
 
 
 # ----------------------------------------------------------------------------- text size
-#: The book shows a figure at 100 dpi, at most 676 CSS px wide (its column at a 1280 px
-#: window); its text must be at least as large as the 14 px of the code font.
-COLUMN_PX, CODE_FONT_PX = 676, 14.0
-OWN = [n for n in DIAGRAMS if n.startswith(("rnn_", "task_", "delta_", "norm_"))]
-
-
-def shown_texts(fig):
-    """(size in CSS px as the book shows it, text, gid) of the visible texts of ``fig``."""
-    FigureCanvasAgg(fig).draw()
-    texts = list(fig.texts) + [t for legend in fig.legends for t in legend.texts]
-    for ax in fig.axes:
-        texts += [*ax.texts, ax.title]
-        if ax.get_legend():
-            texts += ax.get_legend().texts
-        if ax.axison:
-            texts += [ax.xaxis.label, ax.yaxis.label]
-            texts += [t for t in ax.get_xticklabels() + ax.get_yticklabels()]
-    scale = min(1.0, COLUMN_PX / (fig.get_size_inches()[0] * 100)) * 100 / 72
-    return [
-        (t.get_fontsize() * scale, t.get_text(), t.get_gid() or "")
-        for t in texts
-        if t.get_visible() and t.get_text().strip()
-    ]
-
-
-@pytest.mark.parametrize("name", OWN)
-def test_text_is_as_large_as_the_code_font(name):
-    sizes = shown_texts(DIAGRAMS[name]())
-    main = [s for s in sizes if not s[2].startswith("sup:")]
-    assert min(main)[0] >= CODE_FONT_PX, min(main)
-    # superscripts such as the (3) of h^(3) are 0.7 of their base, as in the book's maths
-    assert all(s[0] >= 0.7 * CODE_FONT_PX for s in sizes), min(sizes)
+def test_the_smallest_text_is_as_large_as_the_code_font_as_shown():
+    """``check_fits_the_book`` keeps every drawing's text at ``MIN_TEXT_PT`` or more:
+    shown at the fewest pixels per inch the book uses, that is the code font or more."""
+    assert _draw.MIN_TEXT_PT * _draw.SHOWN_DPI / 72 >= _draw.CODE_PX
+    # a 7-inch drawing shown inline: 0.1 inch of margin each side, shrunk to the column
+    assert _draw.SHOWN_DPI == pytest.approx(_draw.COLUMN_PX / 7.2)
+    diag = _draw.Diagram(xlim=(0, 100), ylim=(0, 10))  # 0.05 pt per unit: tiny text asked
+    assert diag.font(0.1) == diag.font(0.1, lo=5.0, hi=6.0) == _draw.MIN_TEXT_PT

@@ -13,6 +13,7 @@
 ``DeltaHeatmap``         deltas over time and units
 ``norm_vs_lag``          gradient norms against the lag, on a log scale
 ``colors``               the book's colours (Okabe-Ito), one per quantity
+``textsize``             the smallest text of a figure, recorded in its PNG
 =======================  =====================================================================
 
 Every drawing function takes ``ax=None``. Given an ``Axes``, it draws there and returns
@@ -30,7 +31,7 @@ current state): a start for the figure's alt text in a chapter.
 change afterwards: its ``update`` method is what a slider calls.
 """
 
-from . import colors
+from . import colors, textsize
 from .chain_rule import chain_graph, lstm_cell_graph, n_paths_graph, routes, two_paths_graph
 from .lstm_diagrams import LSTMDiagram, lstm_circuit, lstm_odyssey
 from .plots import DeltaHeatmap, delta_heatmap, norm_vs_lag
@@ -44,8 +45,11 @@ from .rnn_diagrams import (
 from .slider import Slider, slider
 from .task_diagrams import task_diagram
 
+textsize.install()  # in IPython, every figure shown inline records its smallest text
+
 __all__ = [
     "colors",
+    "textsize",
     "slider",
     "Slider",
     "FrameRenderer",

@@ -25,6 +25,7 @@ from .colors import FORWARD, text_color_for
 
 __all__ = [
     "BOOK_WIDTH",
+    "MIN_TEXT_PT",
     "TEXT_PT",
     "Diagram",
     "Node",
@@ -41,6 +42,17 @@ __all__ = [
 
 #: Width of the book's text column in inches.
 BOOK_WIDTH = 7.0
+#: The book's code font and its text column at a 1280 px window, in CSS px (as measured
+#: by ``tests/test_book_browser.py``).
+CODE_PX, COLUMN_PX = 14.0, 688
+#: Fewest pixels per inch at which the book shows a drawing: a notebook figure is saved
+#: at its dpi (96 or 100) with a margin of 0.1 inch on each side and shrunk to the column
+#: when wider, so a drawing ``BOOK_WIDTH`` wide gets ``COLUMN_PX / 7.2`` = 95.6 pixels per
+#: inch or more; slider frames are rendered at 96 dpi or more and not shrunk.
+SHOWN_DPI = COLUMN_PX / (BOOK_WIDTH + 0.2)
+#: The smallest text of a drawing in points: 10.6 pt is 14.1 px at ``SHOWN_DPI``, as large
+#: as the code font.
+MIN_TEXT_PT = 10.6
 #: Size in points of the text in a drawing of the book's width. Shown at 100 dpi in the
 #: book's column (at about 94 %), 12 pt is 15.6 CSS px, above the 14 px of the code font.
 TEXT_PT = 12.0
@@ -205,12 +217,15 @@ class Diagram:
         self.text_pt = text_pt
 
     # ------------------------------------------------------------------ sizes
-    def font(self, units, lo=6.0, hi=None):
+    def font(self, units, lo=MIN_TEXT_PT, hi=None):
         """Font size in points for text about ``units`` data units tall, in ``[lo, hi]``.
 
-        ``hi`` defaults to the diagram's ``text_pt``.
+        ``hi`` defaults to the diagram's ``text_pt``. Never below :data:`MIN_TEXT_PT`,
+        whatever ``lo`` and ``hi`` say: smaller text would be smaller than the book's code.
         """
-        return float(np.clip(units * self.ppu, lo, self.text_pt if hi is None else hi))
+        lo = max(lo, MIN_TEXT_PT)
+        hi = max(lo, self.text_pt if hi is None else hi)
+        return float(np.clip(units * self.ppu, lo, hi))
 
     def lw(self, points):
         """A line width in points, thinned when the drawing is small."""
@@ -341,7 +356,7 @@ class Diagram:
         if kind == "sigma":
             return self.node(name, (x, y), r"$\sigma$", r=r, fontsize=self.font(1.1 * r), **style)
         if kind == "tanh":
-            size = dict(w=3.2 * r, h=1.8 * r, fontsize=self.font(0.75 * r, lo=5.5))
+            size = dict(w=3.2 * r, h=1.8 * r, fontsize=self.font(0.75 * r))
             return self.node(name, (x, y), "tanh", shape="round", **size, **style)
         if kind not in ("odot", "plus"):
             raise ValueError(

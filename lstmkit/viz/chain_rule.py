@@ -324,6 +324,7 @@ _LABEL_T = {
     ("y", "obar_next"): 0.55,
     ("c", "y"): 0.45,
     ("c", "c_next"): 0.45,
+    ("c", "ibar_next"): 0.62,
 }
 
 #: Edges whose labels sit above (positive) or below (negative) the edge, in data units.
@@ -466,7 +467,7 @@ def lstm_cell_graph(*, highlight=None, partials=False, formula=True, ax=None):
     ybot = -0.3 if show_formula else 0.45
     diag = Diagram(ax, xlim=(-0.72, 15.3), ylim=(ybot, 7.05))
     fs = diag.font(0.3, hi=10)
-    small = diag.font(0.24, lo=6.5, hi=8.5)
+    small = diag.font(0.24, hi=8.5)
     for name, (label, role) in LSTM_GRAPH_NODES.items():
         w = 1.25 if name.endswith("_next") or name in ("c_prev", "y_prev") else 1.0
         if name == "J":

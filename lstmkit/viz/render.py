@@ -57,6 +57,8 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.text import Text
 
+from . import textsize
+
 __all__ = ["FrameRenderer", "encode_png"]
 
 #: zlib level of live frames: level 1 is about twice as fast as the default 6 and the
@@ -239,8 +241,9 @@ class FrameRenderer:
         """The PNG of ``fig`` at ``dpi``: the whole figure on its own background colour.
 
         The ``savefig.*`` settings (``bbox``, ``facecolor``, ``transparent``) do not apply.
+        The PNG records the size of the figure's smallest text (see :mod:`lstmkit.viz.textsize`).
         """
-        return encode_png(self.rgba(fig, dpi))
+        return textsize.tag(encode_png(self.rgba(fig, dpi)), fig, dpi)
 
     def rgba(self, fig: Figure, dpi: float) -> np.ndarray:
         """The frame as an ``(height, width, 4)`` uint8 array (a view into the canvas)."""

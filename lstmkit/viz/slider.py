@@ -104,6 +104,7 @@ from typing import Any
 import numpy as np
 from matplotlib.figure import Figure
 
+from . import textsize
 from .render import FrameRenderer
 
 __all__ = [
@@ -261,7 +262,8 @@ def _close(fig: Figure) -> None:
 def _shrink_png(png: bytes) -> bytes:
     """Re-encode ``png`` as a palette PNG when that stays faithful, else as optimised RGB(A).
 
-    Returns whichever of the candidates and the input is smallest.
+    Returns whichever of the candidates and the input is smallest, with the input's
+    record of its smallest text (:mod:`lstmkit.viz.textsize`).
     """
     from PIL import Image
 
@@ -276,7 +278,7 @@ def _shrink_png(png: bytes) -> bytes:
     faithful = math.sqrt(float(np.mean(error**2))) <= MAX_PALETTE_RMSE
     buffer = io.BytesIO()
     (palette if faithful else source).save(buffer, format="png", optimize=True)
-    return min(buffer.getvalue(), png, key=len)
+    return textsize.with_chunk(min(buffer.getvalue(), png, key=len), textsize.raw(png))
 
 
 def _png_size(png: bytes) -> tuple[int, int]:

@@ -24,7 +24,13 @@ import numpy as np
 
 from . import _checks, lstm
 
-__all__ = ["NUDGED", "nudged_loss", "state_jacobian", "cell_jacobian_long"]
+__all__ = [
+    "NUDGED",
+    "nudged_loss",
+    "state_jacobian",
+    "cell_jacobian_long",
+    "state_jacobian_products",
+]
 
 #: The variables :func:`nudged_loss` can move.
 NUDGED = ("z_bar", "i_bar", "f_bar", "o_bar", "c", "y")
@@ -122,3 +128,19 @@ def cell_jacobian_long(params, cache, k, T=None):
     o, c, v = cache.o[k], cache.c[k], cache.variant
     g = o * lstm._h(c, v, derivative=True) + lstm._h(c, v) * o * (1 - o) * params.get("p_o", 0.0)
     return prod[:, :H, :H] + prod[:, :H, H:] * g[:, None, :]
+
+
+def state_jacobian_products(params, cache):
+    r""":math:`\partial(c, y)(T)/\partial(c, y)(T - \ell)` for every lag, ``(T, B, 2H, 2H)``.
+
+    Entry ``l`` is the product of :func:`state_jacobian` from the last step back over ``l``
+    steps (entry 0 is the identity): the exact long-range Jacobian of the LSTM's state, whose
+    singular values say how much of an error at step :math:`T` survives ``l`` steps back.
+    """
+    lstm._check_cache(params, cache)
+    n, (B, H) = len(cache.x), cache.c.shape[1:]
+    prods = np.empty((n, B, 2 * H, 2 * H), dtype=cache.c.dtype)
+    prods[0] = np.eye(2 * H, dtype=cache.c.dtype)
+    for lag in range(1, n):
+        prods[lag] = prods[lag - 1] @ state_jacobian(params, cache, n - lag)
+    return prods

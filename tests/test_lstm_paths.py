@@ -144,3 +144,22 @@ def test_latest_marked_targets_and_batches():
     assert not np.array_equal(first[0], second[0])
     with pytest.raises(ValueError, match="p_mark must be a probability"):
         tasks.latest_marked_batches(4, 2, rng=np.random.default_rng(1), p_mark=0.0)
+
+
+def test_state_jacobian_products_multiply_the_one_step_jacobians():
+    params, x, _ = small(6)
+    cache = lstm.forward(params, np.random.default_rng(7).standard_normal((6, 2, D)))
+    prods = lstm_paths.state_jacobian_products(params, cache)
+    assert prods.shape == (6, 2, 2 * H, 2 * H)
+    np.testing.assert_array_equal(prods[0], np.broadcast_to(np.eye(2 * H), (2, 2 * H, 2 * H)))
+    expected = lstm_paths.state_jacobian(params, cache, 5) @ lstm_paths.state_jacobian(
+        params, cache, 4
+    )
+    np.testing.assert_allclose(prods[2], expected, rtol=1e-12, atol=1e-15)
+    # its c rows applied to (I, diag(g(k))) are dc(T)/dc(k)
+    o, c = cache.o[3], cache.c[3]
+    g = o * (1 - np.tanh(c) ** 2) + np.tanh(c) * o * (1 - o) * params["p_o"]
+    long = prods[2][:, :H, :H] + prods[2][:, :H, H:] * g[:, None, :]
+    np.testing.assert_allclose(
+        long, lstm_paths.cell_jacobian_long(params, cache, 3), rtol=1e-12, atol=1e-15
+    )

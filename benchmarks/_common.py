@@ -23,7 +23,7 @@ BENCH_DIR = Path(__file__).resolve().parent
 REPO = BENCH_DIR.parent
 SECTIONS_DIR = BENCH_DIR / "results"
 RESULTS = BENCH_DIR / "RESULTS.md"
-SECTION_ORDER = ("lstm", "scaling", "book", "live", "layers")
+SECTION_ORDER = ("lstm", "scaling", "book", "live", "layers", "backward_grads")
 
 #: Set on some processors to pick an older OpenBLAS kernel; the benchmarks also run without.
 OPENBLAS_VARS = ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")

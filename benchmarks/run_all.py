@@ -2,10 +2,11 @@
 
 python benchmarks/run_all.py                 # everything, about 25 minutes
 python benchmarks/run_all.py --quick         # a subset of each, a few minutes
-python benchmarks/run_all.py --only lstm     # one or more of: lstm, scaling, book, live
+python benchmarks/run_all.py --only lstm     # any of: lstm, scaling, book, live, backward_grads
 """
 
 import _common as C
+import bench_backward_grads
 import bench_book
 import bench_live_slider
 import bench_lstm
@@ -16,6 +17,7 @@ BENCHMARKS = {
     "scaling": bench_scaling,
     "book": bench_book,
     "live": bench_live_slider,
+    "backward_grads": bench_backward_grads,
 }
 
 

@@ -282,10 +282,10 @@ def backward(params, cache, dJ_dy):
     p_i, p_f = params.get("p_i", 0.0), params.get("p_f", 0.0)  # step 1 sends back:
     y0 = sum(later[f"{g}_bar"] @ params[f"R_{g}"] for g in GATES)  # delta y(0)
     c0 = p_i * later["i_bar"] + p_f * later["f_bar"] + later["c"] * f_later  # delta c(0)
-    grads = {}
+    grads, over_t_and_b = {}, ([0, 1], [0, 1])  # sum_t sum_b delta x^T: one BLAS product
     for g in GATES:
-        grads[f"W_{g}"] = np.einsum("tbh,tbd->hd", d[f"{g}_bar"], cache.x)
-        grads[f"R_{g}"] = np.einsum("tbh,tbk->hk", d[f"{g}_bar"], cache.y_prev)
+        grads[f"W_{g}"] = np.tensordot(d[f"{g}_bar"], cache.x, axes=over_t_and_b)
+        grads[f"R_{g}"] = np.tensordot(d[f"{g}_bar"], cache.y_prev, axes=over_t_and_b)
         grads[f"b_{g}"] = d[f"{g}_bar"].sum(axis=(0, 1))
     if has_peepholes(params):  # p_i and p_f read c(t-1), p_o reads c(t)
         for g, cell in (("i", cache.c_prev), ("f", cache.c_prev), ("o", cache.c)):

@@ -23,6 +23,8 @@ from . import _checks
 __all__ = [
     "adding_problem",
     "adding_batches",
+    "latest_marked",
+    "latest_marked_batches",
     "seattle_csv_path",
     "seattle_temperatures",
     "forecast_windows",
@@ -250,3 +252,46 @@ def standardize(a, *, mean=None, std=None):
 def unstandardize(a, mean, std):
     r"""Undo :func:`standardize`: :math:`a = a' s + \mu`."""
     return a * std + mean
+
+
+def latest_marked(T, batch, *, rng, p_mark=0.1):
+    r"""A task in which memory must be replaced: the most recently marked number.
+
+    Channel 0 holds values :math:`v(t) \sim U[0, 1)`, channel 1 markers :math:`m(t)`, each
+    1 with probability ``p_mark``, independently. The target at *every* step is the value
+    at the latest marker so far, 0 before the first:
+
+    .. math::
+
+        d(t) = v(s(t)), \quad s(t) = \max\{s \le t : m(s) = 1\}
+
+    Returns ``x (T, B, 2)`` and ``target (T, B, 1)``.
+
+    >>> import numpy as np
+    >>> x, d = latest_marked(6, 3, rng=np.random.default_rng(0))
+    >>> x.shape, d.shape
+    ((6, 3, 2), (6, 3, 1))
+    """
+    T = _checks.positive_int("T", T)
+    B = _checks.positive_int("batch", batch)
+    _checks.generator(rng)
+    if not 0.0 < float(p_mark) <= 1.0:
+        raise ValueError(f"p_mark must be a probability in (0, 1]; got {p_mark}")
+    values = rng.random((T, B))
+    markers = (rng.random((T, B)) < p_mark).astype(float)
+    target, latest = np.zeros((T, B, 1)), np.zeros(B)
+    for t in range(T):
+        latest = np.where(markers[t] > 0, values[t], latest)
+        target[t, :, 0] = latest
+    return np.stack([values, markers], axis=-1), target
+
+
+def latest_marked_batches(T, batch, *, rng, p_mark=0.1):
+    """Yield fresh :func:`latest_marked` batches ``(x, target)`` forever."""
+    latest_marked(T, batch, rng=rng, p_mark=p_mark)  # validate now, not at the first next()
+    return _latest_marked_forever(T, batch, rng, p_mark)
+
+
+def _latest_marked_forever(T, batch, rng, p_mark):
+    while True:
+        yield latest_marked(T, batch, rng=rng, p_mark=p_mark)

@@ -41,6 +41,8 @@ __all__ = [
     "init_lstm_many_to_one",
     "lstm_many_to_one",
     "predict_lstm",
+    "lstm_many_to_many",
+    "predict_lstm_every_step",
     "fit",
     "repeat_batch",
     "shuffled_batches",
@@ -298,3 +300,38 @@ def _shuffled_forever(x, target, batch_size, rng):
         for start in range(0, N - batch_size + 1, batch_size):
             chosen = order[start : start + batch_size]
             yield x[:, chosen], target[chosen]
+
+
+def lstm_many_to_many(params, x, target, *, loss=losses.mse, variant="vanilla"):
+    r"""Loss and gradient of an LSTM with a linear readout at *every* step.
+
+    .. math::
+
+        \hat y(t) = V_\text{out}\, y(t) + c_\text{out}, \qquad
+        J = \text{loss}(\hat y, \text{target}) \text{ over all } t
+
+    The readout sends :math:`\Delta(t) = V_\text{out}^\top\, \partial J/\partial \hat y(t)`
+    into the LSTM at every step and gets :math:`\partial J/\partial V_\text{out} =
+    \sum_t \partial J/\partial \hat y(t)\, y(t)^\top`, :math:`\partial J/\partial
+    c_\text{out} = \sum_t \partial J/\partial \hat y(t)` (summed over the batch too).
+
+    ``params`` as for :func:`lstm_many_to_one`; ``x (T, B, D)``; ``target (T, B, K)``.
+    Returns ``(value, grads)`` with the keys of ``params``.
+    """
+    core, V_out, c_out = _split_readout(params)
+    cache = lstm_fast.forward(core, x, variant=variant)
+    _checks.float_array("target", target)
+    expected = cache.y.shape[:2] + (V_out.shape[0],)
+    if target.shape != expected:
+        raise ValueError(f"target must have shape (T, B, K) = {expected}; got {target.shape}")
+    value, dJ_dyhat = loss(cache.y @ V_out.T + c_out, target)
+    grads, _ = lstm_fast.backward(core, cache, dJ_dyhat @ V_out)
+    grads["V_out"] = np.tensordot(dJ_dyhat, cache.y, axes=([0, 1], [0, 1]))
+    grads["c_out"] = dJ_dyhat.sum(axis=(0, 1))
+    return value, grads
+
+
+def predict_lstm_every_step(params, x, *, variant="vanilla"):
+    r"""The prediction :math:`V_\text{out}\, y(t) + c_\text{out}` at every step, ``(T, B, K)``."""
+    core, V_out, c_out = _split_readout(params)
+    return lstm_fast.forward(core, x, variant=variant).y @ V_out.T + c_out

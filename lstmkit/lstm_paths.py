@@ -1,0 +1,146 @@
+r"""Following single paths through the LSTM of :mod:`lstmkit.lstm` (chapter 5).
+
+:func:`nudged_loss` moves one variable of one step and lets the change flow through
+everything downstream: its finite differences are the deltas, measured without
+:func:`lstmkit.lstm.backward`. :func:`state_jacobian` is the exact one-step Jacobian of the
+LSTM's state, the pair :math:`(c, y)`:
+
+.. math::
+
+    \frac{\partial (c, y)(t)}{\partial (c, y)(t-1)} =
+    \begin{pmatrix} A & M \\ \operatorname{diag}(g) A &
+    \operatorname{diag}(h(c) \odot \sigma'(\bar o)) R_o + \operatorname{diag}(g) M
+    \end{pmatrix}
+
+with :math:`A = \operatorname{diag}(f + c(t-1) \odot \sigma'(\bar f) \odot p_f + z \odot
+\sigma'(\bar\imath) \odot p_i)`, :math:`M = \operatorname{diag}(i \odot \tanh'(\bar z)) R_z
++ \operatorname{diag}(z \odot \sigma'(\bar\imath)) R_i + \operatorname{diag}(c(t-1) \odot
+\sigma'(\bar f)) R_f` and :math:`g = dy(t)/dc(t) = o \odot h'(c) + h(c) \odot \sigma'(\bar o)
+\odot p_o` (all at step :math:`t`; :math:`h = \tanh`). Its products over steps are the exact
+long-range Jacobians, R_o paths included.
+"""
+
+import numpy as np
+
+from . import _checks, lstm
+
+__all__ = [
+    "NUDGED",
+    "nudged_loss",
+    "state_jacobian",
+    "cell_jacobian_long",
+    "state_jacobian_products",
+]
+
+#: The variables :func:`nudged_loss` can move.
+NUDGED = ("z_bar", "i_bar", "f_bar", "o_bar", "c", "y")
+
+
+def nudged_loss(params, x, loss, node, t, eps, *, variant="vanilla"):
+    r"""The loss :math:`J` after ``node`` of the step at index ``t`` moves by ``eps``.
+
+    Everything downstream of the moved variable is recomputed, nothing upstream: a
+    pre-activation :math:`\bar\star(t)` moves through the bias :math:`b_\star` of that step
+    only; a moved :math:`c(t)` moves its children :math:`\bar o(t), o(t), y(t)` too; a moved
+    :math:`y(t)` moves only the later steps. So ``numerical_grad`` of this function at
+    ``eps = 0`` is the total derivative :math:`\delta\star(t) = dJ/d\star(t)`.
+
+    ``loss(y) -> float`` reads the outputs ``y (T, B, H)``; ``eps (H,)`` is added to every
+    sequence of the batch; ``node`` one of :data:`NUDGED`.
+    """
+    if node not in NUDGED:
+        raise ValueError(f"node must be one of {', '.join(NUDGED)}; got {node!r}")
+    cache = lstm.forward(params, x, variant=variant)
+    t = _checks.time_step(t, len(x))
+    eps = np.asarray(eps, dtype=cache.c.dtype)
+    if eps.shape != cache.c.shape[2:]:
+        raise ValueError(f"eps must have shape (H,) = {cache.c.shape[2:]}; got {eps.shape}")
+    y_before, c_before = cache.y_prev[t], cache.c_prev[t]
+    if node.endswith("_bar"):  # move the bias of step t only
+        b = f"b_{node[0]}"
+        step = lstm.forward(
+            dict(params, **{b: params[b] + eps}), x[t : t + 1], y_before, c_before, variant=variant
+        )
+        y_t, c_t = step.y[0], step.c[0]
+    elif node == "c":  # c(t) moves; its children o_bar(t), o(t), y(t) follow
+        c_t = cache.c[t] + eps
+        o_t = lstm.sigmoid(cache.o_bar[t] + params.get("p_o", 0.0) * eps)
+        y_t = o_t * lstm._h(c_t, variant)
+    else:  # y(t) moves, nothing else of step t
+        c_t, y_t = cache.c[t], cache.y[t] + eps
+    later = (
+        lstm.forward(params, x[t + 1 :], y_t, c_t, variant=variant).y
+        if t + 1 < len(x)
+        else cache.y[:0]
+    )
+    return loss(np.concatenate([cache.y[:t], y_t[None], later]))
+
+
+def state_jacobian(params, cache, t):
+    r"""The exact :math:`\partial(c, y)(s)/\partial(c, y)(s-1)` at index ``t`` (:math:`s = t + 1`).
+
+    ``(B, 2H, 2H)``; rows and columns are :math:`(c_1 \dots c_H, y_1 \dots y_H)`, so
+    ``jac[b, :H, :H]`` is :math:`\partial c(s)/\partial c(s-1)` with :math:`y(s-1)` fixed
+    (:func:`lstmkit.lstm.cell_jacobian_diag`) and ``jac[b, H:, H:]`` the output's own
+    recurrence, including the path through :math:`R_o`. At ``t = 0`` the columns belong to
+    :math:`(c(0), y(0))`.
+    """
+    lstm._check_cache(params, cache)
+    t = _checks.time_step(t, len(cache.x))
+    v = cache.variant
+    z, i, f, o, c = (getattr(cache, k)[t] for k in ("z", "i", "f", "o", "c"))
+    c_prev = cache.c_prev[t]
+    A = lstm.cell_jacobian_diag(params, cache)[t]  # (B, H): diagonal
+    M = (
+        (i * (1 - z * z))[:, :, None] * params["R_z"]
+        + (z * i * (1 - i))[:, :, None] * params["R_i"]
+        + (c_prev * f * (1 - f))[:, :, None] * params["R_f"]
+    )
+    dsig_o = o * (1 - o)
+    g = o * lstm._h(c, v, derivative=True) + lstm._h(c, v) * dsig_o * params.get("p_o", 0.0)
+    H = A.shape[1]
+    jac = np.zeros((A.shape[0], 2 * H, 2 * H), dtype=A.dtype)
+    jac[:, :H, :H] = A[:, :, None] * np.eye(H, dtype=A.dtype)
+    jac[:, :H, H:] = M
+    jac[:, H:, :H] = (g * A)[:, :, None] * np.eye(H, dtype=A.dtype)
+    jac[:, H:, H:] = (lstm._h(c, v) * dsig_o)[:, :, None] * params["R_o"] + g[:, :, None] * M
+    return jac
+
+
+def cell_jacobian_long(params, cache, k, T=None):
+    r""":math:`dc(T)/dc(k)` with :math:`y(k)` recomputed from :math:`c(k)`, ``(B, H, H)``.
+
+    ``k`` and ``T`` are array indices (``T`` defaults to the last step). The product of
+    :func:`state_jacobian` from ``T`` down to ``k + 1``, its :math:`c` rows, times
+    :math:`\partial(c, y)(k)/\partial c(k) = (I, \operatorname{diag}(g(k)))`: every path,
+    R_o included.
+    """
+    lstm._check_cache(params, cache)
+    n = len(cache.x)
+    T = n - 1 if T is None else _checks.time_step(T, n)
+    k = _checks.time_step(k, n)
+    if k > T:
+        raise ValueError(f"k must not come after T; got k={k}, T={T}")
+    B, H = cache.c.shape[1:]
+    prod = np.broadcast_to(np.eye(2 * H, dtype=cache.c.dtype), (B, 2 * H, 2 * H)).copy()
+    for s in range(T, k, -1):
+        prod = prod @ state_jacobian(params, cache, s)
+    o, c, v = cache.o[k], cache.c[k], cache.variant
+    g = o * lstm._h(c, v, derivative=True) + lstm._h(c, v) * o * (1 - o) * params.get("p_o", 0.0)
+    return prod[:, :H, :H] + prod[:, :H, H:] * g[:, None, :]
+
+
+def state_jacobian_products(params, cache):
+    r""":math:`\partial(c, y)(T)/\partial(c, y)(T - \ell)` for every lag, ``(T, B, 2H, 2H)``.
+
+    Entry ``l`` is the product of :func:`state_jacobian` from the last step back over ``l``
+    steps (entry 0 is the identity): the exact long-range Jacobian of the LSTM's state, whose
+    singular values say how much of an error at step :math:`T` survives ``l`` steps back.
+    """
+    lstm._check_cache(params, cache)
+    n, (B, H) = len(cache.x), cache.c.shape[1:]
+    prods = np.empty((n, B, 2 * H, 2 * H), dtype=cache.c.dtype)
+    prods[0] = np.eye(2 * H, dtype=cache.c.dtype)
+    for lag in range(1, n):
+        prods[lag] = prods[lag - 1] @ state_jacobian(params, cache, n - lag)
+    return prods

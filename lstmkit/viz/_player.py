@@ -15,16 +15,18 @@ fetched: anywidget loads it from a ``blob:`` URL).
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections.abc import Callable
 
 import anywidget
 import traitlets
 
-from .slider import SPEEDS
+from .slider import PLAY_ICONS, SPEEDS
 
 _ESM = r"""
 const SPEEDS = __SPEEDS__;
+const ICONS = __ICONS__;
 const shared = new Map();  // per model id: frame URLs, frames asked for, views to notify
 
 function cacheOf(model) {
@@ -117,7 +119,7 @@ function render({ model, el }) {
     button.textContent = "";
     const icon = document.createElement("span");
     icon.setAttribute("aria-hidden", "true");
-    icon.textContent = playing ? "\u23f8\ufe0e " : "\u25b6\ufe0e ";
+    icon.innerHTML = playing ? ICONS.pause : ICONS.play;
     button.append(icon, playing ? "Pause" : "Play");
   };
   const stop = () => {
@@ -178,7 +180,7 @@ function render({ model, el }) {
 }
 
 export default { initialize, render };
-""".replace("__SPEEDS__", "[" + ", ".join(str(s) for s in SPEEDS) + "]")
+""".replace("__SPEEDS__", json.dumps(SPEEDS)).replace("__ICONS__", json.dumps(PLAY_ICONS))
 
 
 class FramePicture(anywidget.AnyWidget):

@@ -151,6 +151,19 @@ PLAY_INTERVAL_MS = 600
 #: Speed factors offered by the menu next to the Play button.
 SPEEDS = (0.5, 1, 2, 4)
 
+#: The Play button's icons (drawn, not font glyphs: a pause glyph is missing from many fonts).
+PLAY_ICONS = {
+    name: '<svg width="0.75em" height="0.75em" viewBox="0 0 10 10" fill="currentColor" '
+    f'focusable="false" style="margin-right:0.4em;vertical-align:-0.05em">{shape}</svg>'
+    for name, shape in (
+        ("play", '<polygon points="1,0 10,5 1,10"/>'),
+        (
+            "pause",
+            '<rect x="1" y="0" width="3" height="10"/><rect x="6" y="0" width="3" height="10"/>',
+        ),
+    )
+}
+
 #: Environment variable that, set to ``1``, puts the frames into the static view.
 STATIC_FRAMES_ENV = "LSTMKIT_STATIC_FRAMES"
 
@@ -399,7 +412,7 @@ _SCRIPT = """<script>
     };
     var label = function (playing) {
       button.lastChild.textContent = playing ? "Pause" : "Play";
-      button.firstChild.textContent = playing ? "\u23f8\ufe0e " : "\u25b6\ufe0e ";
+      button.firstChild.innerHTML = playing ? __PAUSE_ICON__ : __PLAY_ICON__;
     };
     var stop = function () {
       clearTimeout(timer);
@@ -429,6 +442,14 @@ _SCRIPT = """<script>
 </script>"""
 
 
+def _script(uid: str) -> str:
+    """The static slider's script for the slider with root element ``uid``."""
+    script = _SCRIPT.replace("__ROOT_ID__", uid)
+    for name, svg in PLAY_ICONS.items():
+        script = script.replace(f"__{name.upper()}_ICON__", _json_for_script(svg))
+    return script
+
+
 def _json_for_script(value: Any) -> str:
     """JSON that is safe inside a ``<script>`` element (no ``<``, ``>`` or ``&``)."""
     text = json.dumps(value, ensure_ascii=True, separators=(",", ":"))
@@ -442,7 +463,7 @@ def _player_html(uid: str, index: int, param: _Param) -> str:
     )
     return (
         f'<button type="button" class="lstmkit-slider-play" aria-controls="{uid}-p{index}" '
-        'style="min-width:6em"><span aria-hidden="true">\u25b6\ufe0e </span>Play</button>'
+        f'style="min-width:6em"><span aria-hidden="true">{PLAY_ICONS["play"]}</span>Play</button>'
         f'<label for="{uid}-speed">speed</label>'
         f'<select class="lstmkit-slider-speed" id="{uid}-speed">{options}</select>'
     )
@@ -495,7 +516,7 @@ def _static_html(
         f'<p class="lstmkit-slider-nojs"><small>{_nojs_note(len(uris), first)}</small></p>'
         f'<script type="application/json" class="lstmkit-slider-data">'
         f"{_json_for_script(data)}</script>"
-        f"{_SCRIPT.replace('__ROOT_ID__', uid)}</div>"
+        f"{_script(uid)}</div>"
     )
 
 

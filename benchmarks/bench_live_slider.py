@@ -12,6 +12,10 @@ Two measurements for every ``lk.viz.slider`` in every chapter notebook, in the e
    ``tests/test_lab_browser.py``): ArrowRight on the slider's handle until the new picture
    is in the page; first to frames not drawn yet ("cold"), then back to frames already drawn
    ("cached"). This includes the round trip through the kernel and the browser's decoding.
+   Two clocks: Playwright's (from the key press it sends to the new picture seen by its
+   polling; includes the driver's own round trips, which dominate on a loaded machine)
+   and the page's own (``performance.now()`` from the ``keydown`` event to the new
+   picture decoded, by a MutationObserver in the page).
 
 Targets (issue 10): first picture <= 1 s, a move <= 50 ms.
 """
@@ -59,6 +63,40 @@ def kernel_side(notebooks):
     return C.run_instrumented(notebooks, PATCH, REPORT, timeout=600)
 
 
+# The page's own clock for one move: keydown on the view, then the new picture decoded.
+PAGE_CLOCK = """(view) => {
+  if (view.__clock) return;
+  view.__clock = { start: null, end: null };
+  const current = () => view.querySelector("img.lstmkit-slider-live");
+  let before = null;
+  view.addEventListener("keydown", () => {
+    view.__clock = { start: performance.now(), end: null };
+    before = current().getAttribute("src");
+  }, true);
+  new MutationObserver(() => {
+    const img = current();
+    const clock = view.__clock;
+    if (clock.start === null || clock.end !== null || img.getAttribute("src") === before) return;
+    img.decode().then(() => { if (clock.end === null) clock.end = performance.now(); });
+  }).observe(view, { subtree: true, childList: true, attributes: true, attributeFilter: ["src"] });
+}"""
+
+
+def _page_seconds(page, view):
+    """Seconds of the last move by the page's clock (waits for the decode to finish)."""
+    view_handle = view.element_handle()
+    page.wait_for_function("(v) => v.__clock.end !== null", arg=view_handle, timeout=10_000)
+    return page.evaluate("(v) => (v.__clock.end - v.__clock.start) / 1000", view_handle)
+
+
+def _move(page, view, handle, key):
+    """One move: (seconds by Playwright's clock, seconds by the page's clock)."""
+    from lab import press_and_wait_for_new_picture
+
+    driver = press_and_wait_for_new_picture(page, view, handle, key, timeout=10_000)
+    return driver, _page_seconds(page, view)
+
+
 def _at_end(handle):
     """Whether a noUiSlider handle is at its largest value."""
     return handle.get_attribute("aria-valuenow") == handle.get_attribute("aria-valuemax")
@@ -67,7 +105,7 @@ def _at_end(handle):
 def browser_side(notebooks):
     """Per slider handle: the median seconds of cold and of cached moves in JupyterLab."""
     from browser import launch
-    from lab import jupyterlab, live_sliders, open_notebook, press_and_wait_for_new_picture, run_all
+    from lab import jupyterlab, live_sliders, open_notebook, run_all
 
     rows = []
     with jupyterlab([p.name for p in notebooks]) as lab, launch() as browser:
@@ -79,21 +117,21 @@ def browser_side(notebooks):
             for n in range(views.count()):
                 view = views.nth(n)
                 view.scroll_into_view_if_needed()
+                page.evaluate(PAGE_CLOCK, view.element_handle())
                 handles = view.locator(".noUi-handle")
                 for h in range(handles.count()):
                     handle = handles.nth(h)
                     cold = []  # rightwards to frames not drawn yet, until the last value
                     while len(cold) < MOVES and not _at_end(handle):
-                        cold.append(
-                            press_and_wait_for_new_picture(page, view, handle, timeout=10_000)
-                        )
-                    cached = [press_and_wait_for_new_picture(page, view, handle, "ArrowLeft",
-                                                             timeout=10_000)
-                              for _ in cold]  # fmt: skip
+                        cold.append(_move(page, view, handle, "ArrowRight"))
+                    cached = [_move(page, view, handle, "ArrowLeft") for _ in cold]
                     if cold:
+                        median = statistics.median
                         rows.append({"notebook": path.name, "slider": n + 1, "handle": h + 1,
-                                     "cold": statistics.median(cold),
-                                     "cached": statistics.median(cached)})  # fmt: skip
+                                     "cold": median(c for c, _ in cold),
+                                     "cached": median(c for c, _ in cached),
+                                     "cold_page": median(p for _, p in cold),
+                                     "cached_page": median(p for _, p in cached)})  # fmt: skip
             C.log(f"  {path.name}: {views.count()} live sliders moved")
             page.close()
             lab.shutdown_kernels()
@@ -114,6 +152,7 @@ def main(argv=None):
     worst_first = max(r["first"] for r in first)
     worst_cold = max(r["cold"] for r in moves)
     worst_cached = max(r["cached"] for r in moves)
+    worst_cached_page = max(r["cached_page"] for r in moves)
     text = "\n".join([
         "## 6. Live sliders in JupyterLab: first picture and moves",
         "",
@@ -131,11 +170,15 @@ def main(argv=None):
         "",
         "A move: ArrowRight (cold: a frame not drawn yet) or ArrowLeft (cached) on the "
         "slider's handle in JupyterLab, until the new picture is in the page; median of "
-        f"up to {MOVES} moves each.",
+        f"up to {MOVES} moves each, by Playwright's clock and by the page's own clock "
+        "(keydown to the new picture decoded). A cached move never reaches the kernel: "
+        "the picture keeps every frame it was sent.",
         "",
         C.markdown_table(
-            ["notebook", "slider", "handle", "cold move (ms)", "cached move (ms)"],
-            [[r["notebook"], r["slider"], r["handle"], C.ms(r["cold"]), C.ms(r["cached"])]
+            ["notebook", "slider", "handle", "cold move (ms)", "cached move (ms)",
+             "cold, page clock (ms)", "cached, page clock (ms)"],
+            [[r["notebook"], r["slider"], r["handle"], C.ms(r["cold"]), C.ms(r["cached"]),
+              C.ms(r["cold_page"]), C.ms(r["cached_page"])]
              for r in moves],
         ),
         "",
@@ -144,7 +187,9 @@ def main(argv=None):
             [["first picture <= 1 s", C.ms(worst_first), C.verdict(worst_first <= TARGET_FIRST)],
              ["cold move <= 50 ms", C.ms(worst_cold), C.verdict(worst_cold <= TARGET_MOVE)],
              ["cached move <= 50 ms", C.ms(worst_cached),
-              C.verdict(worst_cached <= TARGET_MOVE)]],
+              C.verdict(worst_cached <= TARGET_MOVE)],
+             ["cached move <= 50 ms, page clock", C.ms(worst_cached_page),
+              C.verdict(worst_cached_page <= TARGET_MOVE)]],
         ),
     ])  # fmt: skip
     print(text)

@@ -9,9 +9,17 @@ import ipywidgets
 import matplotlib.pyplot as plt
 import numpy as np
 import pytest
+from ipywidgets.widgets.widget_link import Link
 from matplotlib.figure import Figure
 
-from lstmkit.viz.slider import PLACEHOLDER_HTML, STATIC_FRAMES_ENV, Slider, slider
+from lstmkit.viz._player import FramePicture
+from lstmkit.viz.slider import (
+    PLACEHOLDER_HTML,
+    PLAY_INTERVAL_MS,
+    STATIC_FRAMES_ENV,
+    Slider,
+    slider,
+)
 
 
 @pytest.fixture(autouse=True)
@@ -20,15 +28,21 @@ def _frames_on(monkeypatch):
     monkeypatch.setenv(STATIC_FRAMES_ENV, "1")
 
 
-def live_picture(html_widget):
-    """``(png, alt, width, height)`` of the live view's ``<img>``."""
-    match = re.fullmatch(
-        r'<img class="lstmkit-slider-live" src="data:image/png;base64,([^"]+)" '
-        r'alt="([^"]*)" width="(\d+)" height="(\d+)" style="[^"]*">',
-        html_widget.value,
-    )
-    assert match, html_widget.value
-    return base64.b64decode(match[1]), match[2], int(match[3]), int(match[4])
+class Browser:
+    """Plays the live picture's front end: asks the kernel for frames, keeps what it gets."""
+
+    def __init__(self, picture):
+        self.picture, self.sent, self.frames = picture, [], {0: picture.first}
+        picture.send = lambda content, buffers=None: self.sent.append((content, buffers))
+
+    def show(self, index):
+        """The PNG of frame ``index``, asked for only when this browser has not got it."""
+        if index not in self.frames:
+            self.picture._on_request(self.picture, {"need": index}, [])
+            content, (png,) = self.sent[-1]
+            assert content == {"frame": index}
+            self.frames[index] = png
+        return self.frames[index]
 
 
 WIDGET = "application/vnd.jupyter.widget-view+json"
@@ -165,13 +179,13 @@ def test_static_html_range_inputs_and_value_labels():
         ("0", "3", "1", "0"),  # other values: the range input carries the position
     ]
     assert [i["aria-valuetext"] for i in inputs] == ["t = 0", "k = 1"]
-    labels = tags.find("label")
+    labels = [lab for lab in tags.find("label") if not lab["for"].endswith("-speed")]
     assert [lab["for"] for lab in labels] == [i["id"] for i in inputs]
     outputs = tags.find("output")
     assert [o["aria-live"] for o in outputs] == ["polite", "polite"]
     assert [o["for"] for o in outputs] == [i["id"] for i in inputs]
     assert [tags.text[o["id"]] for o in outputs] == ["0", "1"]
-    assert re.findall(r'<label for="[^"]+"[^>]*>(\w+)</label>', page) == ["t", "k"]
+    assert re.findall(r'<label for="[^"]+"[^>]*>(\w+)</label>', page) == ["t", "speed", "k"]
     data = slider_data(page)
     assert data["names"] == ["t", "k"]
     assert data["labels"] == [["0", "5", "10", "15"], ["1", "2", "4", "8"]]
@@ -191,9 +205,9 @@ def test_element_ids_are_unique_across_instances_and_repeated_display():
     s = slider(draw_t, t=range(2))
     pages = [s.to_html(), s.to_html(), slider(draw_t, t=range(2)).to_html()]
     ids = [[a["id"] for _, a in Tags(p).tags if "id" in a] for p in pages]
-    assert [len(i) for i in ids] == [4, 4, 4]  # root, range input, output, img
+    assert [len(i) for i in ids] == [5, 5, 5]  # root, range input, output, speed menu, img
     flat = [x for page_ids in ids for x in page_ids]
-    assert len(flat) == len(set(flat)) == 12
+    assert len(flat) == len(set(flat)) == 15
     roots = [Tags(p).find("div", role="group")[0]["id"] for p in pages]
     assert all(f'getElementById("{root}")' in p for root, p in zip(roots, pages, strict=True))
 
@@ -292,37 +306,57 @@ def test_default_size_guard_is_one_and_a_half_megabytes():
 # --------------------------------------------------------------------------- live view
 
 
-def test_live_widget_redraws_on_change():
+def test_live_widget_draws_the_frames_its_browser_asks_for():
     draw = Recorder()
     s = slider(draw, t=range(10), alt="Bar of height {t}")
     view = s.widget
     assert s.widget is view  # built once
     assert isinstance(view, ipywidgets.VBox)
-    control, image = view.children
+    control, picture = view.children
     assert isinstance(control, ipywidgets.IntSlider)
     assert (control.description, control.min, control.max, control.step) == ("t", 0, 9, 1)
     assert control.readout is True
-    # an HTML <img> with alt text: ipywidgets.Image with a tooltip fails to render in
-    # JupyterLab (ipywidgets 8.1 reads the description that Image lacks)
-    assert isinstance(image, ipywidgets.HTML)
-    assert image.tooltip is None
-    png, alt, width, height = live_picture(image)
-    assert png.startswith(PNG_SIGNATURE)
-    assert alt == "Bar of height 0"
-    assert (width, height) == (3 * 80, 2 * 80)  # figsize (3, 2) at the default 80 dpi
+    assert isinstance(picture, FramePicture)
+    assert picture.first.startswith(PNG_SIGNATURE)
+    assert picture.alts == [f"Bar of height {t}" for t in range(10)]
+    assert (picture.width, picture.height) == (3 * 80, 2 * 80)  # figsize (3, 2) at 80 dpi
+    assert picture.axes == [{"count": 10, "start": 0, "step": 1}]
     assert draw.calls == [{"t": 0, "k": 1}]
-    control.value = 7
+    control.value = 7  # the browser shows a frame it has, or asks for it: not the kernel
+    assert len(draw.calls) == 1
+    browser = Browser(picture)
+    png_7 = browser.show(7)
     assert draw.calls[-1] == {"t": 7, "k": 1}
     assert len(draw.calls) == 2
-    png_7, alt_7, _, _ = live_picture(image)
-    assert png_7 != png and png_7.startswith(PNG_SIGNATURE)
-    assert alt_7 == "Bar of height 7"
+    assert png_7 != picture.first and png_7.startswith(PNG_SIGNATURE)
     assert s.values == {"t": 7}
 
 
-def test_alt_text_is_escaped_in_the_live_picture():
+def test_the_sliders_are_linked_to_the_picture_in_the_browser():
+    s = slider(draw_tk, t=range(0, 20, 5), k=[1, 2, 4, 8])
+    t_control, k_control, picture = s.widget.children
+    links = [(link.source, link.target) for link in s._links]
+    assert links == [((t_control, "value"), (picture, "value0")),
+                     ((k_control, "index"), (picture, "value1"))]  # fmt: skip
+    assert all(isinstance(link, Link) for link in s._links)  # jslink: no kernel
+    assert picture.axes == [{"count": 4, "start": 0, "step": 5},
+                            {"count": 4, "start": None, "step": None}]  # fmt: skip
+    assert picture.play == 0 and picture.interval == PLAY_INTERVAL_MS
+
+
+def test_the_kernel_answers_only_for_existing_frames():
+    s = slider(draw_t, t=range(3))
+    picture = s.widget.children[-1]
+    with pytest.raises(ValueError, match=r"0\.\.2"):
+        picture.answer(3)
+    with pytest.raises(TypeError, match="int"):
+        picture.answer("1")
+    picture._on_request(picture, {"other": 1}, [])  # not a frame request: ignored
+
+
+def test_alt_text_is_passed_to_the_live_picture_as_text():
     s = slider(draw_t, t=range(2), alt='Bar "t" <{t}> & more')
-    assert live_picture(s.widget.children[-1])[1] == "Bar &quot;t&quot; &lt;0&gt; &amp; more"
+    assert s.widget.children[-1].alts == ['Bar "t" <0> & more', 'Bar "t" <1> & more']
 
 
 def test_live_view_draws_only_the_first_frame_by_default(monkeypatch):
@@ -340,16 +374,18 @@ def test_live_widget_with_two_parameters_passes_the_original_values():
     draw = Recorder()
     ks = [np.int64(1), np.int64(2), np.int64(4), np.int64(8)]
     s = slider(draw, t=range(3), k=ks)
-    t_control, k_control, image = s.widget.children
+    t_control, k_control, picture = s.widget.children
     assert isinstance(t_control, ipywidgets.IntSlider)
     assert isinstance(k_control, ipywidgets.SelectionSlider)
     assert k_control.description == "k"
     assert [label for label, _ in k_control.options] == ["1", "2", "4", "8"]
-    k_control.index = 2
+    browser = Browser(picture)
+    browser.show(0 * 4 + 2)  # row-major: t at position 0, k at position 2
     assert draw.calls[-1] == {"t": 0, "k": 4}
     assert draw.calls[-1]["k"] is ks[2]
-    t_control.value = 2
+    browser.show(2 * 4 + 2)
     assert draw.calls[-1] == {"t": 2, "k": 4}
+    k_control.index, t_control.value = 2, 2
     assert s.values == {"t": 2, "k": 4}
     assert len(draw.calls) == 3
 
@@ -367,7 +403,7 @@ def test_rendered_figures_are_closed():
     draw = Recorder(pyplot=True)
     s = slider(draw, t=range(5))
     s.to_html()
-    s.widget.children[0].value = 3
+    Browser(s.widget.children[-1]).show(3)
     assert len(draw.calls) == 5  # each frame is drawn once: the live view reuses them
     assert plt.get_fignums() == []
 
@@ -375,11 +411,15 @@ def test_rendered_figures_are_closed():
 def test_live_view_draws_only_frames_it_has_not_seen():
     draw = Recorder()
     s = slider(draw, t=range(6))
-    control = s.widget.children[0]  # draws t=0
-    control.value = 4
-    control.value = 0
-    control.value = 4
+    browser = Browser(s.widget.children[-1])  # the widget draws t=0
+    for t in (4, 0, 4):
+        browser.show(t)
     assert [c["t"] for c in draw.calls] == [0, 4]
+    assert len(browser.sent) == 1  # frame 0 came with the widget, frame 4 once
+    second = Browser(s.widget.children[-1])  # another browser (a reload) asks again ...
+    second.show(4)
+    assert second.sent[-1][1] == [browser.frames[4]]
+    assert [c["t"] for c in draw.calls] == [0, 4]  # ... and the kernel answers from its cache
     s.to_html()  # the static view draws only the four frames still missing
     assert sorted(c["t"] for c in draw.calls) == [0, 1, 2, 3, 4, 5]
     before = len(draw.calls)

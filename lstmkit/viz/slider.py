@@ -4,13 +4,14 @@ One call serves both places a reader meets the book. ``slider(draw, t=range(10))
 returns a :class:`Slider`; displaying it offers the front end two views of the same
 figures:
 
-* a live ipywidgets view (one slider per parameter above the picture). A move to values
-  not seen before calls ``draw`` with them and shows the freshly rendered PNG; a move to
-  values already drawn shows the cached PNG at once. JupyterLab and classic Jupyter with
-  a running kernel pick this view. Only the first frame is drawn when it is displayed.
-  The picture is an ``<img>`` with its alt text inside an ``ipywidgets.HTML``
-  (``ipywidgets.Image`` has no alt text, and its ``tooltip`` breaks the view in
-  ipywidgets 8.1: the front end reads the ``description`` that ``Image`` lacks).
+* a live ipywidgets view (one slider per parameter above the picture). The sliders are
+  linked to the picture in the browser (``ipywidgets.jslink``), and the picture (a small
+  anywidget, ``lstmkit.viz._player``) keeps every frame it has been sent: a move to
+  values already shown swaps the image at once, without the kernel; a move to values not
+  seen before asks the kernel, which calls ``draw`` (or takes the PNG from its own
+  cache, shared with the static view) and sends the PNG back. JupyterLab and classic
+  Jupyter with a running kernel pick this view. Only the first frame is drawn when it is
+  displayed. The picture is an ``<img>`` with the frame's alt text.
 * a static view (``text/html``) that needs no kernel. Every frame is rendered in
   advance, embedded as a ``data:`` PNG, and a small inline script swaps the image
   when an ``<input type="range">`` moves. The built book shows this view: MyST-NB
@@ -18,6 +19,23 @@ figures:
   The frames are rendered only when ``LSTMKIT_STATIC_FRAMES=1`` (the book build sets it,
   see ``_ext/offline_book.py``); otherwise the static view is one sentence, so a live
   notebook does not pay for frames its front end never shows.
+
+.. rubric:: Playing
+
+A slider over time or training steps gets a Play/Pause button and a speed menu (0.5x to
+4x) beside its parameter, in both views. Playing shows one frame after the other in the
+order of the values given (``s=range(T, 0, -1)`` plays the backward pass from ``T`` down
+to 1), every :data:`PLAY_INTERVAL_MS` milliseconds at 1x, and stops at the last value;
+Play at the last value starts over from the first. Both are ordinary ``<button>`` and
+``<select>`` elements: Tab reaches them, Space or Enter toggles play. Moving the static
+slider by hand pauses it. Which parameter plays is chosen by ``play``: by default the
+first one named in :data:`PLAYABLE_NAMES` (``t``, ``s``, ``step``, ``position``,
+``epoch``, ``iteration``, ``lag``), ``play="name"`` for any other, ``play=False`` for
+none::
+
+    slider(draw, s=range(6, 0, -1))           # plays s: 6, 5, ..., 1
+    slider(draw, T=range(1, 13), play="T")     # plays a parameter with another name
+    slider(draw, t=range(12), play=False)      # no Play button
 
 .. rubric:: The drawing contract
 
@@ -111,6 +129,8 @@ __all__ = [
     "MAX_PALETTE_RMSE",
     "MAX_STATIC_BYTES",
     "PLACEHOLDER_HTML",
+    "PLAYABLE_NAMES",
+    "PLAY_INTERVAL_MS",
     "STATIC_FRAMES_ENV",
     "Slider",
     "slider",
@@ -121,6 +141,29 @@ MAX_STATIC_BYTES = 1_500_000
 
 #: Largest root-mean-square error (in 0..255 grey levels) accepted from palette quantisation.
 MAX_PALETTE_RMSE = 2.0
+
+#: Parameter names that get a Play button without being asked (``play=None``): they
+#: count time steps, positions in a sequence or training steps.
+PLAYABLE_NAMES = ("t", "s", "step", "position", "epoch", "iteration", "lag")
+
+#: Milliseconds per frame when playing at speed 1x.
+PLAY_INTERVAL_MS = 600
+
+#: Speed factors offered by the menu next to the Play button.
+SPEEDS = (0.5, 1, 2, 4)
+
+#: The Play button's icons (drawn, not font glyphs: a pause glyph is missing from many fonts).
+PLAY_ICONS = {
+    name: '<svg width="0.75em" height="0.75em" viewBox="0 0 10 10" fill="currentColor" '
+    f'focusable="false" style="margin-right:0.4em;vertical-align:-0.05em">{shape}</svg>'
+    for name, shape in (
+        ("play", '<polygon points="1,0 10,5 1,10"/>'),
+        (
+            "pause",
+            '<rect x="1" y="0" width="3" height="10"/><rect x="6" y="0" width="3" height="10"/>',
+        ),
+    )
+}
 
 #: Environment variable that, set to ``1``, puts the frames into the static view.
 STATIC_FRAMES_ENV = "LSTMKIT_STATIC_FRAMES"
@@ -225,6 +268,26 @@ def _make_params(params: Mapping[str, Any]) -> tuple[_Param, ...]:
             f"got {len(params)}: {', '.join(params) or 'none'}"
         )
     return tuple(_make_param(name, values) for name, values in params.items())
+
+
+def _played(params: tuple[_Param, ...], play: Any) -> int:
+    """The position of the played parameter in ``params``, or -1 for none (see ``slider``)."""
+    names = [p.name for p in params]
+    if play is None:
+        automatic = [i for i, p in enumerate(params) if p.name in PLAYABLE_NAMES and p.count > 1]
+        return automatic[0] if automatic else -1
+    if play is False:
+        return -1
+    if not isinstance(play, str):
+        raise TypeError(
+            "play must be None (automatic), False or the name of a slider parameter such as "
+            f"'t'; got {type(play).__name__} {play!r}"
+        )
+    if play not in names:
+        raise ValueError(f"play={play!r} names no slider parameter; they are {', '.join(names)}")
+    if params[names.index(play)].count < 2:
+        raise ValueError(f"play={play!r}: the parameter has one value, so there is nothing to play")
+    return names.index(play)
 
 
 # --------------------------------------------------------------------------- alt text
@@ -341,11 +404,52 @@ _SCRIPT = """<script>
     inputs[i].addEventListener("input", show);
     inputs[i].addEventListener("change", show);
   }
+  var button = root.querySelector("button.lstmkit-slider-play");
+  if (button) {
+    var played = inputs[data.play];
+    var speed = root.querySelector("select.lstmkit-slider-speed");
+    var timer = null;
+    var atEnd = function () {
+      return position(played, data.labels[data.play].length) >= data.labels[data.play].length - 1;
+    };
+    var label = function (playing) {
+      button.lastChild.textContent = playing ? "Pause" : "Play";
+      button.firstChild.innerHTML = playing ? __PAUSE_ICON__ : __PLAY_ICON__;
+    };
+    var stop = function () {
+      clearTimeout(timer);
+      timer = null;
+      label(false);
+    };
+    var later = function () {
+      timer = setTimeout(tick, data.interval / Number(speed.value));
+    };
+    var tick = function () {
+      played.value = String(Number(played.value) + (Number(played.step) || 1));
+      show();
+      if (atEnd()) { stop(); } else { later(); }
+    };
+    button.addEventListener("click", function () {
+      if (timer !== null) { stop(); return; }
+      if (atEnd()) { played.value = played.min; show(); }  // play from the end: start over
+      label(true);
+      later();
+    });
+    played.addEventListener("input", function () { if (timer !== null) { stop(); } });
+  }
   root.querySelector(".lstmkit-slider-controls").hidden = false;
   root.querySelector(".lstmkit-slider-nojs").hidden = true;
   show();
 })();
 </script>"""
+
+
+def _script(uid: str) -> str:
+    """The static slider's script for the slider with root element ``uid``."""
+    script = _SCRIPT.replace("__ROOT_ID__", uid)
+    for name, svg in PLAY_ICONS.items():
+        script = script.replace(f"__{name.upper()}_ICON__", _json_for_script(svg))
+    return script
 
 
 def _json_for_script(value: Any) -> str:
@@ -354,7 +458,20 @@ def _json_for_script(value: Any) -> str:
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
-def _control_html(uid: str, index: int, param: _Param) -> str:
+def _player_html(uid: str, index: int, param: _Param) -> str:
+    """The Play/Pause button and the speed menu of the played parameter."""
+    options = "".join(
+        f'<option value="{s}"{" selected" if s == 1 else ""}>{s}\u00d7</option>' for s in SPEEDS
+    )
+    return (
+        f'<button type="button" class="lstmkit-slider-play" aria-controls="{uid}-p{index}" '
+        f'style="min-width:6em"><span aria-hidden="true">{PLAY_ICONS["play"]}</span>Play</button>'
+        f'<label for="{uid}-speed">speed</label>'
+        f'<select class="lstmkit-slider-speed" id="{uid}-speed">{options}</select>'
+    )
+
+
+def _control_html(uid: str, index: int, param: _Param, played: bool = False) -> str:
     low, high, step = param.range_attrs()
     name, first = html.escape(param.name), html.escape(param.labels[0])
     input_id = f"{uid}-p{index}"
@@ -366,16 +483,21 @@ def _control_html(uid: str, index: int, param: _Param) -> str:
         f'aria-valuetext="{name} = {first}" style="flex:0 1 22em;min-width:8em">'
         f'<output class="lstmkit-slider-value" id="{input_id}-value" for="{input_id}" '
         f'aria-live="polite" style="min-width:3em;font-variant-numeric:tabular-nums">'
-        f"{first}</output></div>"
+        f"{first}</output>{_player_html(uid, index, param) if played else ''}</div>"
     )
 
 
 def _static_html(
-    uid: str, params: tuple[_Param, ...], uris: list[str], alts: list[str], size: tuple | None
+    uid: str,
+    params: tuple[_Param, ...],
+    uris: list[str],
+    alts: list[str],
+    size: tuple | None,
+    play: int = -1,
 ) -> str:
     """The static slider: controls (shown by the script), first frame, data, script."""
     names = ", ".join(p.name for p in params)
-    controls = "".join(_control_html(uid, i, p) for i, p in enumerate(params))
+    controls = "".join(_control_html(uid, i, p, i == play) for i, p in enumerate(params))
     dims = f'width="{size[0]}" height="{size[1]}" ' if size else ""
     first = ", ".join(f"{p.name} = {p.labels[0]}" for p in params)
     data = {
@@ -383,6 +505,8 @@ def _static_html(
         "labels": [list(p.labels) for p in params],
         "alts": alts,
         "frames": [None, *uris[1:]],  # frame 0 lives in the <img> only
+        "play": play,
+        "interval": PLAY_INTERVAL_MS,
     }
     return (
         f'<div class="lstmkit-slider" id="{uid}" role="group" '
@@ -394,7 +518,7 @@ def _static_html(
         f'<p class="lstmkit-slider-nojs"><small>{_nojs_note(len(uris), first)}</small></p>'
         f'<script type="application/json" class="lstmkit-slider-data">'
         f"{_json_for_script(data)}</script>"
-        f"{_SCRIPT.replace('__ROOT_ID__', uid)}</div>"
+        f"{_script(uid)}</div>"
     )
 
 
@@ -439,6 +563,8 @@ class Slider:
         Resolution of the rendered frames (live and static), 80 by default.
     max_bytes : int, optional
         Limit on the base64 frames embedded in the static view.
+    play : None, False or str, optional
+        The parameter that gets a Play button; see :func:`slider`.
 
     Examples
     --------
@@ -449,6 +575,8 @@ class Slider:
     ...     return fig
     >>> Slider(draw, {"t": range(4)})
     <Slider t=0..3 (4 frames)>
+    >>> Slider(draw, {"t": range(4)}).play
+    't'
     """
 
     def __init__(
@@ -459,6 +587,7 @@ class Slider:
         alt: Any = None,
         dpi: float = DEFAULT_DPI,
         max_bytes: int = MAX_STATIC_BYTES,
+        play: Any = None,
     ):
         if not callable(draw):
             raise TypeError(
@@ -470,13 +599,15 @@ class Slider:
             raise ValueError(f"max_bytes must be a positive integer; got {max_bytes!r}")
         self._draw = draw
         self._params = _make_params(params)
+        self._played = _played(self._params, play)
         self._alt = _make_alt(alt)
         self.dpi = dpi
         self.max_bytes = int(max_bytes)
         self._alt_text(self._values_at((0,) * len(self._params)))  # fail early on a bad alt
         self._widget = None
         self._controls: list = []
-        self._image = None
+        self._picture = None
+        self._links: list = []
         self._cache: dict[tuple[int, ...], bytes] = {}  # PNG per positions, live or static
         self._renderer = FrameRenderer()  # keeps the canvas (and layers) of a reused figure
 
@@ -491,6 +622,11 @@ class Slider:
     def shape(self) -> tuple[int, ...]:
         """Number of values of each parameter."""
         return tuple(p.count for p in self._params)
+
+    @property
+    def play(self) -> str | None:
+        """The name of the parameter the Play button steps through, or None."""
+        return self._params[self._played].name if self._played >= 0 else None
 
     @property
     def frame_count(self) -> int:
@@ -609,7 +745,8 @@ class Slider:
         sizes = {_png_size(png) for png in pngs}
         size = sizes.pop() if len(sizes) == 1 else None
         uris = [_data_uri(png) for png in pngs]
-        return _static_html(_new_uid(pngs), self._params, uris, self.alt_texts(), size)
+        alts = self.alt_texts()
+        return _static_html(_new_uid(pngs), self._params, uris, alts, size, self._played)
 
     def _static_view(self) -> str:
         return self.to_html() if _static_frames_enabled() else PLACEHOLDER_HTML
@@ -645,24 +782,42 @@ class Slider:
     def _build_widget(self):
         import ipywidgets as widgets
 
+        from ._player import FramePicture
+
         first = (0,) * len(self._params)
         started = time.perf_counter()
-        self._image = widgets.HTML(self._picture_html(first))
+        png = self._png_at(first)
         continuous = time.perf_counter() - started < _CONTINUOUS_UPDATE_SECONDS
-        self._controls = [self._make_control(widgets, p, continuous) for p in self._params]
-        for control, param in self._live_pairs():
-            control.observe(self._on_change, names="value" if param.uses_values else "index")
-        return widgets.VBox([*self._controls, self._image])
-
-    def _picture_html(self, positions: tuple[int, ...]) -> str:
-        """The live picture: an ``<img>`` with the frame as a data URI and its alt text."""
-        png = self._png_at(positions)
         width, height = _png_size(png)
-        alt = html.escape(self._alt_text(self._values_at(positions)))
-        return (
-            f'<img class="lstmkit-slider-live" src="{_data_uri(png)}" alt="{alt}" '
-            f'width="{width}" height="{height}" style="max-width:100%;height:auto">'
+        self._picture = FramePicture(
+            self._frame_png,
+            first=png,
+            width=width,
+            height=height,
+            axes=[{"count": p.count, "start": p.start, "step": p.step} for p in self._params],
+            alts=self.alt_texts(),
+            play=self._played,
+            interval=PLAY_INTERVAL_MS,
         )
+        self._controls = [self._make_control(widgets, p, continuous) for p in self._params]
+        self._links = [
+            widgets.jslink((control, "value" if param.uses_values else "index"),
+                           (self._picture, f"value{i}"))
+            for i, (control, param) in enumerate(self._live_pairs())
+        ]  # fmt: skip
+        return widgets.VBox([*self._controls, self._picture])
+
+    def _positions_of(self, index: int) -> tuple[int, ...]:
+        """The slider positions of frame ``index`` (row-major, as :meth:`frames`)."""
+        positions = []
+        for count in reversed(self.shape):
+            index, k = divmod(index, count)
+            positions.append(k)
+        return tuple(reversed(positions))
+
+    def _frame_png(self, index: int) -> bytes:
+        """The PNG of frame ``index``: what the live view's picture asks the kernel for."""
+        return self._png_at(self._positions_of(index))
 
     @staticmethod
     def _make_control(widgets, param: _Param, continuous: bool):
@@ -679,49 +834,40 @@ class Slider:
             options=list(zip(param.labels, param.values, strict=True)), **common
         )
 
-    def _on_change(self, change=None) -> None:
-        self._image.value = self._picture_html(self._live_positions())
-
     def time_update(self, n: int = 20, *, cold: bool = True) -> float:
-        """Median seconds of ``n`` live updates (move a slider, redraw, set the image).
+        """Median seconds the kernel takes to answer ``n`` live requests for a frame.
+
+        The live view asks the kernel only for frames its browser has not been sent; the
+        answer is the PNG (drawn and rendered, or taken from the kernel's cache).
 
         Parameters
         ----------
         n : int, optional
-            Number of timed updates; the slider cycles through its first parameter with
-            more than one value.
+            Number of timed requests; they cycle through the values of the first
+            parameter with more than one value.
         cold : bool, optional
-            Empty the frame cache before every update, so each one calls ``draw`` and
-            renders (the default); ``False`` times updates to frames already drawn.
+            Empty the kernel's frame cache before every request, so each one calls
+            ``draw`` and renders (the default); ``False`` times frames already drawn.
 
         Returns
         -------
         float
-            The median time of one update, in seconds.
+            The median time of one answer, in seconds.
         """
         if n < 1:
             raise ValueError(f"n must be at least 1; got {n}")
-        _ = self.widget  # build the view (and render the first frame) untimed
-        movable = [(c, p) for c, p in self._live_pairs() if p.count > 1]
+        picture = self.widget.children[-1]  # build the view (and render frame 0) untimed
+        movable = [i for i, count in enumerate(self.shape) if count > 1]
+        stride = math.prod(self.shape[movable[0] + 1 :]) if movable else 0
+        count = self.shape[movable[0]] if movable else 1
         times = []
         for i in range(1, n + 1):
             if cold:
                 self._cache.clear()
             started = time.perf_counter()
-            if movable:
-                control, param = movable[0]
-                self._move(control, param, i % param.count)
-            else:
-                self._on_change()
+            picture.answer((i % count) * stride)
             times.append(time.perf_counter() - started)
         return statistics.median(times)
-
-    @staticmethod
-    def _move(control, param: _Param, position: int) -> None:
-        if param.uses_values:
-            control.value = param.start + param.step * position
-        else:
-            control.index = position
 
     # ----------------------------------------------------------------- display
 
@@ -745,6 +891,7 @@ def slider(
     alt: Any = None,
     dpi: float = DEFAULT_DPI,
     max_bytes: int = MAX_STATIC_BYTES,
+    play: Any = None,
     **params: Any,
 ) -> Slider:
     """Step through figures drawn by ``draw`` with one or two sliders.
@@ -762,10 +909,19 @@ def slider(
         480 x 280 pixels).
     max_bytes : int, optional
         Limit on the embedded static frames; above it displaying raises ``ValueError``.
+    play : None, False or str, optional
+        Which parameter gets a Play/Pause button and a speed menu, in both views.
+        Playing steps through the parameter's values in the order given, one frame
+        every :data:`PLAY_INTERVAL_MS` milliseconds at speed 1x, and stops at the last
+        value; Play at the last value starts over from the first. ``None`` (the
+        default) plays the first parameter named in :data:`PLAYABLE_NAMES` (``t``,
+        ``s``, ``step``, ``position``, ``epoch``, ``iteration``, ``lag``: time and
+        training steps) that has more than one value, and none if there is none. A name
+        such as ``play="T"`` plays that parameter; ``play=False`` shows no button.
     **params : sequence
         One or two parameters, each a non-empty sequence of values, such as
-        ``t=range(10)`` or ``t=range(8), k=[1, 2, 4, 8]``. The names ``alt``, ``dpi`` and
-        ``max_bytes`` are taken; use :class:`Slider` directly for those.
+        ``t=range(10)`` or ``t=range(8), k=[1, 2, 4, 8]``. The names ``alt``, ``dpi``,
+        ``max_bytes`` and ``play`` are taken; use :class:`Slider` directly for those.
 
     Returns
     -------
@@ -775,9 +931,11 @@ def slider(
     Raises
     ------
     TypeError
-        If ``draw`` is not callable, a parameter is not a sequence or ``alt`` is invalid.
+        If ``draw`` is not callable, a parameter is not a sequence, or ``alt`` or
+        ``play`` is invalid.
     ValueError
-        If there are not one or two parameters or a parameter has no values.
+        If there are not one or two parameters, a parameter has no values, or ``play``
+        names no parameter with more than one value.
 
     Examples
     --------
@@ -788,5 +946,13 @@ def slider(
     ...     return fig
     >>> slider(draw, t=range(8), k=[1, 2, 4, 8], alt="Step {t} with scale {k}")
     <Slider t=0..7, k=1..8 (32 frames)>
+
+    A parameter named ``t`` plays without being asked; ``play`` names another one, and
+    ``play=False`` removes the button:
+
+    >>> slider(draw, t=range(8), k=[1, 2, 4, 8]).play
+    't'
+    >>> slider(draw, t=range(8), k=[1, 2, 4, 8], play="k").play
+    'k'
     """
-    return Slider(draw, params, alt=alt, dpi=dpi, max_bytes=max_bytes)
+    return Slider(draw, params, alt=alt, dpi=dpi, max_bytes=max_bytes, play=play)

@@ -25,8 +25,8 @@ SOURCES := _config.yml _toc.yml references.bib requirements.txt pyproject.toml _
 
 venv: $(STAMP)
 
-# JupyterLab defaults of the book's environment (see _ext/myst_lab.py): heading ids kept, so a
-# link scrolls to a heading of another notebook; every cell rendered, so references resolve.
+# JupyterLab defaults of the book's environment (see _ext/myst_lab.py): every cell rendered at
+# once, so jupyterlab-myst resolves references to cells further down.
 LAB_OVERRIDES := $(VENV)/share/jupyter/lab/settings/overrides.json
 
 $(STAMP): requirements.txt pyproject.toml _ext/jupyterlab-overrides.json

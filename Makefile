@@ -5,7 +5,7 @@
 #   make test   unit tests, notebook tests (nbval) and the browser test of the built book
 #   make lab    open the notebooks in JupyterLab
 # Maintainers: make notebooks (re-execute and save the committed notebooks), make fold (fold
-#   check cells, _ext/fold.py), make lint,
+#   check cells, _ext/fold.py), make myst (MyST for JupyterLab, _ext/myst_lab.py), make lint,
 #   make bench (benchmarks/, not part of the tests), make clean.
 
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
@@ -25,17 +25,23 @@ BOOKENV := OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 MKL_NUM_THREADS=1
 
 JB     := $(BOOKENV) $(BIN)/jupyter-book build . -W -n --keep-going
 # Everything the built book depends on: a change to any of these makes it stale.
-SOURCES := _config.yml _toc.yml references.bib requirements.txt pyproject.toml \
+SOURCES := _config.yml _toc.yml references.bib requirements.txt pyproject.toml _ext/myst_lab.py \
            $(wildcard chapters/*.md chapters/*.ipynb lstmkit/*.py lstmkit/*/*.py)
 
-.PHONY: book pdf test lab notebooks fold lint bench clean venv
+.PHONY: book pdf test lab notebooks fold myst lint bench clean venv
 
 venv: $(STAMP)
 
-$(STAMP): requirements.txt pyproject.toml
+# JupyterLab defaults of the book's environment (see _ext/myst_lab.py): every cell rendered at
+# once, so jupyterlab-myst resolves references to cells further down.
+LAB_OVERRIDES := $(VENV)/share/jupyter/lab/settings/overrides.json
+
+$(STAMP): requirements.txt pyproject.toml _ext/jupyterlab-overrides.json
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -r requirements.txt
+	@mkdir -p $(dir $(LAB_OVERRIDES))
+	cp _ext/jupyterlab-overrides.json $(LAB_OVERRIDES)
 	@touch $@
 
 book: $(STAMP)
@@ -71,10 +77,15 @@ notebooks: $(STAMP)
 		--ExecutePreprocessor.timeout=300 --ExecutePreprocessor.store_widget_state=False --ExecutePreprocessor.record_timing=False \
 		chapters/*.ipynb
 	$(BIN)/python _ext/fold.py chapters/*.ipynb
+	$(BIN)/python _ext/myst_lab.py chapters/*.ipynb
 
 # Fold check cells (tag `check`) and plumbing cells (tag `hide-input`) in both front ends.
 fold: $(STAMP)
 	$(BIN)/python _ext/fold.py chapters/*.ipynb
+
+# Rewrite the notebooks' MyST into the form the book and JupyterLab both render (_ext/myst_lab.py).
+myst: $(STAMP)
+	$(BIN)/python _ext/myst_lab.py chapters/*.ipynb
 
 lint: $(STAMP)
 	$(BIN)/ruff check lstmkit tests benchmarks _ext

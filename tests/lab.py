@@ -14,6 +14,7 @@ the internet. The kernels get the environment ``make lab`` gives them: no
 import contextlib
 import json
 import os
+import re
 import shutil
 import signal
 import socket
@@ -47,6 +48,27 @@ WIDGET_ERROR = (
     ".jupyter-widgets.widget-error, .jp-OutputArea-output:has-text('Error displaying widget')"
 )
 LIVE_SLIDER = ".widget-vbox:has(img.lstmkit-slider-live)"
+# MyST markup a reader must never see in a rendered markdown cell (issue 20): a role or
+# directive name in braces, a ``` or ::: fence, a directive option line, a (label)= line.
+RAW_MYST = re.compile(
+    r"\{(?:ref|numref|eq|doc|cite(?::\w+)?|term|abbr|kbd|download|prf:\w+|exercise|"
+    r"solution(?:-start|-end)?|admonition|note|warning|tip|important|caution|literalinclude|"
+    r"figure|math|code-cell|bibliography|eval-rst)\}"
+    r"|`{3}\{|:{3}|^\s*:[a-z-]+:(?:\s|$)|^\s*\([\w.:-]+\)=\s*$",
+    re.M,
+)
+# The text a reader sees in each markdown cell, typeset math left out (its TeX annotation is
+# not shown); one text node a line.
+_RENDERED_TEXT = """cells => cells.map(cell => {
+    const out = cell.querySelector('.myst, .jp-RenderedMarkdown');
+    if (!out) return null;
+    const parts = [];
+    const walker = document.createTreeWalker(out, NodeFilter.SHOW_TEXT);
+    for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+        if (!n.parentElement.closest('.katex, mjx-container, .MathJax')) parts.push(n.textContent);
+    }
+    return parts.join('\\n');
+})"""
 
 
 def chapter_notebooks():
@@ -208,7 +230,8 @@ def run_all(page, timeout=300_000):
             if (!cells.length) return false;
             for (const cell of cells) {
                 const prompt = cell.querySelector('.jp-InputArea-prompt');
-                const text = prompt ? prompt.textContent : '';
+                if (!prompt) continue;  // source hidden (a folded cell): no prompt to read
+                const text = prompt.textContent;
                 if (!/\\[\\d+\\]/.test(text)) {   // not run yet, or [*] running
                     // Run All stops at an error: then the cells below never run
                     return document.querySelector('ERROR_OUTPUT') !== null;
@@ -219,6 +242,8 @@ def run_all(page, timeout=300_000):
         timeout=timeout,
         polling=250,
     )
+    wait_kernel_idle(page, timeout)
+    page.wait_for_timeout(1000)  # folded cells after the last visible one may still be queued
     wait_kernel_idle(page, timeout)
 
 
@@ -247,3 +272,20 @@ def press_and_wait_for_new_picture(page, view, handle, key="ArrowRight", timeout
         polling="raf",
     )
     return time.perf_counter() - started
+
+
+def raw_myst(page, timeout=30_000):
+    """``[(markdown cell number, the raw MyST around it), ...]`` of the rendered notebook."""
+    cells = page.locator(".jp-Notebook .jp-MarkdownCell")
+    page.wait_for_function(
+        """() => [...document.querySelectorAll('.jp-Notebook .jp-MarkdownCell')].every(
+            c => c.querySelector('.myst, .jp-RenderedMarkdown'))""",
+        timeout=timeout,
+    )
+    page.wait_for_timeout(500)  # the notebook-wide pass (references, numbering) re-renders
+    found = []
+    for n, text in enumerate(cells.evaluate_all(_RENDERED_TEXT)):
+        match = RAW_MYST.search(text or "")
+        if match:
+            found.append((n, text[max(0, match.start() - 60) : match.end() + 60]))
+    return found

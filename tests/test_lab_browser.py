@@ -5,7 +5,9 @@ widget's Python side cannot show whether it renders: this test opens each notebo
 JupyterLab in headless chromium, runs all cells and fails on a cell error (or anything on
 stderr), on a widget that failed to render, on a browser console error and on any request
 that leaves 127.0.0.1. Then it presses ArrowRight on every live slider and expects a new
-picture within one second.
+picture within one second. Before running, every rendered markdown cell must read as text:
+no raw MyST markup (jupyterlab-myst renders it; _ext/myst_lab.py converts what it cannot),
+and opening the notebook logs no console error.
 """
 
 import pytest
@@ -18,6 +20,7 @@ from lab import (
     live_sliders,
     open_notebook,
     press_and_wait_for_new_picture,
+    raw_myst,
     run_all,
 )
 
@@ -44,6 +47,9 @@ def test_notebook_runs_and_its_sliders_move_in_jupyterlab(lab_and_browser, name)
     rec = PageRecorder(page)
     try:
         open_notebook(page, lab, name)
+        raw = raw_myst(page)
+        assert raw == [], f"{name}: {len(raw)} markdown cells show raw MyST: {raw[:5]}"
+        assert rec.errors == [], f"{name}: console errors on opening {rec.errors[:5]}"
         run_all(page)
         errors = page.locator(ERROR_OUTPUT)
         assert errors.count() == 0, f"{name}: {errors.first.inner_text()[:2000]}"
@@ -71,6 +77,39 @@ def test_notebook_runs_and_its_sliders_move_in_jupyterlab(lab_and_browser, name)
         assert rec.errors == [], f"{name}: console errors {rec.errors}"
         assert rec.failed == [] and rec.bad_status == [], (rec.failed, rec.bad_status)
         assert rec.foreign(lab.url) == [], rec.foreign(lab.url)
+    finally:
+        context.close()
+        lab.shutdown_kernels()
+
+
+def test_a_reference_to_another_chapter_opens_that_notebook(lab_and_browser):
+    """A click on a link that _ext/myst_lab.py made from {ref} opens the other notebook.
+
+    (At its top: JupyterLab 4.6 looks for the anchor before jupyterlab-myst renders the heading
+    that carries it, so the test asserts the notebook and the target, not a scroll position.)
+    """
+    lab, browser = lab_and_browser
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    rec = PageRecorder(page)
+    try:
+        open_notebook(page, lab, "05_lstm_backprop.ipynb")
+        assert raw_myst(page) == []
+        selector = 'a[href*="02_simple_rnn.ipynb"][href$="#ch2-bptt"]'  # a download URL + hash
+        link = page.locator(f".jp-MarkdownCell {selector}").first
+        link.scroll_into_view_if_needed()
+        link.click()
+        current = page.locator(".lm-DockPanel-tabBar .lm-TabBar-tab.lm-mod-current")
+        page.wait_for_function(
+            "() => document.querySelector('.lm-DockPanel-tabBar .lm-mod-current')"
+            "?.textContent.includes('02_simple_rnn.ipynb')",
+            timeout=30_000,
+        )
+        assert "02_simple_rnn.ipynb" in current.inner_text()
+        target = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) [id='ch2-bptt']")
+        target.wait_for(state="attached", timeout=60_000)
+        assert "Backpropagation through time" in target.inner_text()  # the link's text
+        assert rec.errors == [], rec.errors
     finally:
         context.close()
         lab.shutdown_kernels()

@@ -1,0 +1,386 @@
+"""MyST that reads the same in the HTML book and in JupyterLab (jupyterlab-myst).
+
+JupyterLab renders markdown cells with the ``jupyterlab-myst`` extension (pinned in
+requirements.txt). It understands most of the MyST the chapters are written in: admonitions,
+``(label)=`` lines, ``{exercise}``, gated ``{solution-start}``/``{solution-end}``, ``$$ ... $$
+(label)`` equations, and ``{ref}``/``{eq}``/``{numref}`` to a target *in the same notebook*.
+It renders one notebook at a time, though, and has no bibliography, so four things need help.
+This script is their one home: a chapter keeps writing standard MyST, and this script rewrites
+each notebook into the form both front ends read (idempotent: running it twice changes
+nothing).
+
+1. **References to another notebook.** ``{ref}`ch2-bptt``` in chapter 5 becomes the markdown
+   link ``[Backpropagation through time](02_simple_rnn.ipynb#ch2-bptt)`` (text: the title of
+   the target's heading, or the explicit text of ``{ref}`text <label>```). A click opens the
+   other notebook (at its top: JupyterLab 4.6 looks for the anchor before jupyterlab-myst has
+   rendered the heading). ``_ext/jupyterlab-overrides.json``, which ``make venv`` installs,
+   sets ``windowingMode: none``: jupyterlab-myst resolves a reference to a cell further down
+   only when every cell is rendered.
+2. **Citations.** ``{cite:t}`greff2017lstm``` becomes ``[Greff et al. (2017)](#cite-greff2017lstm)``
+   and ``{cite:p}`a,b``` becomes ``([A, 2001](#cite-a); [B, 2002](#cite-b))``; a last cell,
+   "References", lists the works the notebook cites (from ``references.bib``), one target
+   ``(cite-key)=`` each, so a click jumps to the full reference.
+3. **Numbers per chapter.** A first markdown cell holds the page front matter
+   ``numbering: {enumerator: "N.%s"}``, so JupyterLab numbers exercises and equations
+   "Exercise 2.3" and "(2.3)", as the book does (``numfig_secnum_depth: 1`` in _config.yml).
+4. **Folded solutions.** Code cells between ``{solution-start}`` and ``{solution-end}`` get
+   ``"jupyter": {"source_hidden": true, "outputs_hidden": true}``: JupyterLab folds them, as
+   the book's solution dropdown does.
+
+The two added cells carry the tag ``remove-cell``: the book does not show them (it has its
+bibliography page). For the book, this module is also a Sphinx extension (``_config.yml``):
+on ``source-read`` it turns the links of 1 and 2 back into ``{ref}`` and ``{cite:p}``/``{cite:t}``
+roles, so Sphinx resolves, numbers and checks them exactly as before (``-W -n``).
+
+Usage (``make notebooks`` and ``make myst`` run it on every notebook)::
+
+    python _ext/myst_lab.py chapters/*.ipynb          # convert in place
+    python _ext/myst_lab.py --check chapters/*.ipynb  # exit 1 if any notebook would change
+
+``tests/test_myst_lab.py`` fails when a notebook is not converted.
+"""
+
+import argparse
+import codecs
+import json
+import re
+import sys
+from functools import lru_cache
+from pathlib import Path
+
+import latexcodec  # noqa: F401 (registers the "ulatex" codec)
+
+ROOT = Path(__file__).resolve().parent.parent
+CHAPTERS = ROOT / "chapters"
+BIB = ROOT / "references.bib"
+TOC = ROOT / "_toc.yml"
+
+REMOVE = "remove-cell"
+FRONTMATTER_ID = "myst-lab-frontmatter"
+REFERENCES_ID = "myst-lab-references"
+CITE_PREFIX = "cite-"
+
+LABEL_LINE = re.compile(r"^\(([\w.:-]+)\)=\s*$", re.M)
+HEADING = re.compile(r"^#+\s+(.*?)\s*#*\s*$")
+FENCE = re.compile(r"^\s*(?:`{3,}|:{3,})\{[\w:-]+\}(.*)$")
+OPTION_LABEL = re.compile(r"^\s*:(?:label|name):\s*([\w.:-]+)\s*$")
+EQ_LABEL = re.compile(r"\$\$\s*\(([\w.:-]+)\)")
+REF_ROLE = re.compile(r"\{ref\}`([^`]*)`")
+CROSS_ROLE = re.compile(r"\{(eq|numref)\}`([^`]*)`")
+CITE_ROLE = re.compile(r"\{cite:([pt])\}`([^`]*)`")
+KEY = r"[\w.:-]+"
+# the converted forms (see the module docstring)
+CITE_LINK = rf"\[[^\[\]]*\]\(#{CITE_PREFIX}({KEY})\)"
+CITE_P = re.compile(rf"\(({CITE_LINK}(?:; {CITE_LINK})*)\)")
+CITE_T = re.compile(CITE_LINK)
+NB_LINK = re.compile(r"\[((?:[^\[\]]|\[[^\[\]]*\])*)\]\(([\w.-]+\.(?:ipynb|md))#([\w.:-]+)\)")
+
+
+# --------------------------------------------------------------------------- the book's data
+
+
+@lru_cache(maxsize=1)
+def chapter_numbers():
+    """``{"02_simple_rnn.ipynb": 2, ...}``: the chapters of the numbered parts of _toc.yml."""
+    import yaml
+
+    toc = yaml.safe_load(TOC.read_text(encoding="utf-8"))
+    numbers, n = {}, 0
+    for part in toc.get("parts", []):
+        if not part.get("numbered"):
+            continue
+        for chapter in part.get("chapters", []):
+            n += 1
+            numbers[Path(chapter["file"]).name + ".ipynb"] = n
+    return numbers
+
+
+def _markdown_sources(path):
+    if path.suffix == ".md":
+        return [path.read_text(encoding="utf-8")]
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    return [_source(c) for c in nb["cells"] if c["cell_type"] == "markdown" and not _ours(c)]
+
+
+def labels(directory=CHAPTERS):
+    """``{label: (file name, title or None)}`` for every target of the chapters.
+
+    Targets are ``(label)=`` lines (title: the heading below), the ``:label:`` of a directive
+    (title: the directive's argument, e.g. an exercise's title) and ``$$ (label)`` equations.
+    """
+    found = {}
+    for path in sorted([*directory.glob("*.ipynb"), *directory.glob("*.md")]):
+        for text in _markdown_sources(path):
+            lines = text.splitlines()
+            fence_title = None
+            for i, line in enumerate(lines):
+                fence = FENCE.match(line)
+                if fence:
+                    fence_title = fence.group(1).strip() or None
+                option = OPTION_LABEL.match(line)
+                if option:
+                    found[option.group(1)] = (path.name, fence_title)
+                for label in EQ_LABEL.findall(line):
+                    found[label] = (path.name, None)
+                match = LABEL_LINE.match(line)
+                if not match:
+                    continue
+                rest = [x for x in lines[i + 1 :] if x.strip() and not LABEL_LINE.match(x)]
+                heading = HEADING.match(rest[0]) if rest else None
+                found[match.group(1)] = (path.name, heading.group(1) if heading else None)
+    return found
+
+
+def _latex(text):
+    text = codecs.decode(text, "ulatex")
+    return re.sub(r"[{}]", "", text).replace("\\", "").strip()
+
+
+@lru_cache(maxsize=1)
+def bibliography():
+    """``{key: {"short": "Greff et al.", "year": "2017", "full": "..."}}`` from references.bib."""
+    from pybtex.database import parse_file
+
+    entries = {}
+    for key, entry in parse_file(str(BIB)).entries.items():
+        people = entry.persons.get("author") or entry.persons.get("editor") or []
+        lasts = [_latex(" ".join(p.prelast_names + p.last_names)) for p in people]
+        if not lasts:
+            short = _latex(entry.fields.get("organization", entry.fields.get("title", key)))
+        elif len(lasts) == 1:
+            short = lasts[0]
+        elif len(lasts) == 2:
+            short = f"{lasts[0]} and {lasts[1]}"
+        else:
+            short = f"{lasts[0]} et al."
+        names = [_latex(" ".join(p.first_names + p.middle_names + p.prelast_names + p.last_names))
+                 for p in people]  # fmt: skip
+        fields = {k.lower(): _latex(v) for k, v in entry.fields.items()}
+        venue = next(
+            (fields[f] for f in ("journal", "booktitle", "publisher", "school", "institution",
+                                 "howpublished") if f in fields),
+            "",
+        )  # fmt: skip
+        full = ", ".join(names) if names else short
+        full += f" ({fields.get('year', 'n.d.')}). {fields.get('title', '')}."
+        if venue:
+            full += f" *{venue}*."
+        entries[key] = {"short": short, "year": fields.get("year", "n.d."), "full": full}
+    return entries
+
+
+# --------------------------------------------------------------------------- markdown
+
+
+def _cite_t(key):
+    bib = bibliography()[key]
+    return f"[{bib['short']} ({bib['year']})](#{CITE_PREFIX}{key})"
+
+
+def _cite_p(keys):
+    parts = []
+    for key in keys:
+        bib = bibliography()[key]
+        parts.append(f"[{bib['short']}, {bib['year']}](#{CITE_PREFIX}{key})")
+    return "(" + "; ".join(parts) + ")"
+
+
+def _keys(text):
+    keys = [k.strip() for k in text.split(",") if k.strip()]
+    missing = [k for k in keys if k not in bibliography()]
+    if missing or any(not re.fullmatch(KEY, k) for k in keys):
+        raise ValueError(f"citation keys not in references.bib (or not plain keys): {text!r}")
+    return keys
+
+
+def to_portable(text, notebook, targets):
+    """Native MyST -> the form both front ends render (``notebook``: this file's name)."""
+
+    def ref(match):
+        body = match.group(1)
+        explicit = re.fullmatch(r"(.*?)\s*<([\w.:-]+)>", body, re.S)
+        label = explicit.group(2) if explicit else body.strip()
+        where, title = targets.get(label, (notebook, None))
+        if where == notebook:
+            return match.group(0)  # jupyterlab-myst resolves it in the notebook (Sphinx: -n)
+        text = explicit.group(1) if explicit else (title or label)
+        return f"[{text}]({where}#{label})"
+
+    def cross(match):
+        role, body = match.groups()
+        label = re.sub(r".*<([^>]*)>\s*$", r"\1", body, flags=re.S).strip()
+        where = targets.get(label, (notebook, None))[0]
+        if where != notebook:
+            raise ValueError(f"{notebook}: {{{role}}}`{body}` points into {where}: use {{ref}}")
+        return match.group(0)
+
+    def cite(match):
+        kind, body = match.groups()
+        keys = _keys(body)
+        return _cite_p(keys) if kind == "p" else ", ".join(_cite_t(k) for k in keys)
+
+    text = REF_ROLE.sub(ref, text)
+    CROSS_ROLE.sub(cross, text)
+    return CITE_ROLE.sub(cite, text)
+
+
+def to_native(text, targets):
+    """The converted form -> native MyST roles (what Sphinx reads; inverse of to_portable)."""
+
+    def nb_link(match):
+        shown, _, label = match.groups()
+        if label not in targets:
+            return match.group(0)  # an ordinary link with an anchor
+        title = targets[label][1]
+        return f"{{ref}}`{label}`" if shown == title else f"{{ref}}`{shown} <{label}>`"
+
+    def cite_p(match):
+        keys = re.findall(rf"\(#{CITE_PREFIX}({KEY})\)", match.group(1))
+        return "{cite:p}`" + ",".join(keys) + "`"
+
+    text = CITE_P.sub(cite_p, text)
+    text = CITE_T.sub(lambda m: f"{{cite:t}}`{m.group(1)}`", text)
+    return NB_LINK.sub(nb_link, text)
+
+
+def cited(text):
+    """The citation keys of native ``text``, in order of first use."""
+    keys = []
+    for match in CITE_ROLE.finditer(text):
+        keys += [k for k in _keys(match.group(2)) if k not in keys]
+    return keys
+
+
+# --------------------------------------------------------------------------- notebooks
+
+
+def _source(cell):
+    source = cell.get("source", "")
+    return "".join(source) if isinstance(source, list) else source
+
+
+def _ours(cell):
+    return cell.get("id") in (FRONTMATTER_ID, REFERENCES_ID)
+
+
+def _lines(text):
+    """nbformat's on-disk form of a source: a list of lines, newlines kept."""
+    return text.splitlines(keepends=True)
+
+
+def _frontmatter_cell(number):
+    text = (
+        "---\n"
+        "# JupyterLab (jupyterlab-myst) numbers exercises and equations as the book does.\n"
+        "# Written by _ext/myst_lab.py; the book does not show this cell (tag remove-cell).\n"
+        "numbering:\n"
+        f"  enumerator: {number}.%s\n"
+        "---"
+    )
+    return {
+        "cell_type": "markdown",
+        "id": FRONTMATTER_ID,
+        "metadata": {"tags": [REMOVE]},
+        "source": _lines(text),
+    }
+
+
+def _references_cell(keys):
+    bib = bibliography()
+    entries = [f"({CITE_PREFIX}{k})=\n{bib[k]['full']}\n" for k in keys]
+    text = (
+        "## References\n\n"
+        "The works this notebook cites; the book lists them all on its Bibliography page.\n\n"
+        + "\n".join(entries)
+    )
+    return {
+        "cell_type": "markdown",
+        "id": REFERENCES_ID,
+        "metadata": {"tags": [REMOVE]},
+        "source": _lines(text.rstrip("\n")),
+    }
+
+
+def _fold_solution(cell):
+    meta = dict(cell.get("metadata", {}))
+    meta["jupyter"] = {**meta.get("jupyter", {}), "source_hidden": True, "outputs_hidden": True}
+    return {**cell, "metadata": meta}
+
+
+def convert_notebook(nb, name, targets=None):
+    """Return a copy of notebook dict ``nb`` (file name ``name``) in the converted form."""
+    targets = labels() if targets is None else targets
+    cells, keys, in_solution = [], [], False
+    for cell in nb["cells"]:
+        if _ours(cell):
+            continue  # rewritten below
+        if cell["cell_type"] == "markdown":
+            native = to_native(_source(cell), targets)
+            keys += [k for k in cited(native) if k not in keys]
+            portable = to_portable(native, name, targets)
+            if portable != _source(cell):
+                cell = {**cell, "source": _lines(portable)}
+            if "{solution-start}" in native:
+                in_solution = "{solution-end}" not in native.split("{solution-start}")[-1]
+            elif "{solution-end}" in native:
+                in_solution = False
+        elif cell["cell_type"] == "code" and in_solution:
+            cell = _fold_solution(cell)
+        cells.append(cell)
+    number = chapter_numbers().get(name)
+    if number is not None:
+        cells.insert(0, _frontmatter_cell(number))
+    if keys:
+        cells.append(_references_cell(keys))
+    return {**nb, "cells": cells}
+
+
+def dumps(nb):
+    """Serialise as nbformat does (sorted keys, indent 1, non-ASCII kept, final newline)."""
+    return json.dumps(nb, sort_keys=True, indent=1, ensure_ascii=False) + "\n"
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("notebooks", nargs="+", type=Path)
+    parser.add_argument(
+        "--check", action="store_true", help="change nothing; exit 1 if a notebook would change"
+    )
+    args = parser.parse_args(argv)
+    targets = labels()
+    stale = []
+    for path in args.notebooks:
+        nb = json.loads(path.read_text(encoding="utf-8"))
+        converted = convert_notebook(nb, path.name, targets)
+        if converted != nb:
+            stale.append(path)
+            if not args.check:
+                path.write_text(dumps(converted), encoding="utf-8")
+    verb = "not converted" if args.check else "converted"
+    for path in stale:
+        print(f"{verb}: {path}")
+    return 1 if (args.check and stale) else 0
+
+
+# --------------------------------------------------------------------------- Sphinx
+
+
+def _source_read(app, docname, content):
+    """Give Sphinx the native roles of a converted notebook (the links back to {ref}/{cite})."""
+    if not str(app.env.doc2path(docname)).endswith(".ipynb"):
+        return
+    nb = json.loads(content[0])
+    targets = labels(Path(app.srcdir) / "chapters")
+    for cell in nb["cells"]:
+        if cell["cell_type"] == "markdown" and not _ours(cell):
+            cell["source"] = to_native(_source(cell), targets)
+    content[0] = json.dumps(nb, ensure_ascii=False)
+
+
+def setup(app):
+    app.connect("source-read", _source_read)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}
+
+
+if __name__ == "__main__":
+    sys.exit(main())

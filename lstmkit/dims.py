@@ -3,25 +3,26 @@
 Chapter 6 measures how space behaves as the dimension ``D`` grows. The closed forms live
 here, next to the samplers and the two classifiers that the chapter checks them with:
 
-=========================  ===============================================================
-``ball_volume``            :math:`V_D(r) = \\pi^{D/2} r^D / \\Gamma(D/2 + 1)`
-``sphere_area``            :math:`A_D(r) = D\\,V_D(r)/r`, the area of the surface of the ball
-``ball_to_cube_ratio``     :math:`V_D(1/2)`, the share of the unit cube filled by its ball
-``central_ball_diameter``  :math:`\\sqrt{D} - 1`, the ball in the gap between :math:`2^D` balls
-``shell_fraction``         :math:`1 - (1 - \\varepsilon)^D`, the volume in the outer shell
-``empty_cell_fraction``    :math:`(1 - b^{-D})^N`, the expected share of empty grid cells
-``angle_pdf``              density :math:`\\propto \\sin^{D-2}\\theta` of the angle between
-                           two random directions
-``sample_ball``            points uniform in the D-ball
-``angles``                 angles between paired vectors
-``distances``              Euclidean distances between two sets of points
-``distance_ratio``         farthest over nearest distance, per query point
-``grid_classify``          majority vote in the cells of a regular grid
-``nearest_neighbour``      the 1-nearest-neighbour classifier
-``flow_data``              the chapter's three-class data: 2 informative features + noise
-``sample_ball_projection`` points uniform in the D-ball, from a sphere in D + 2 dimensions
-``gap_ball_diameter``      :math:`\\sqrt{D} - 1` by brute force over all :math:`k^D` small balls
-=========================  ===============================================================
+==========================  ===============================================================
+``ball_volume``             :math:`V_D(r) = \\pi^{D/2} r^D / \\Gamma(D/2 + 1)`
+``sphere_area``             :math:`A_D(r) = D\\,V_D(r)/r`, the area of the surface of the ball
+``ball_to_cube_ratio``      :math:`V_D(1/2)`, the share of the unit cube filled by its ball
+``central_ball_diameter``   :math:`\\sqrt{D} - 1`, the ball in the gap between :math:`2^D` balls
+``shell_fraction``          :math:`1 - (1 - \\varepsilon)^D`, the volume in the outer shell
+``empty_cell_fraction``     :math:`(1 - b^{-D})^N`, the expected share of empty grid cells
+``angle_pdf``               density :math:`\\propto \\sin^{D-2}\\theta` of the angle between
+                            two random directions
+``sample_ball``             points uniform in the D-ball
+``angles``                  angles between paired vectors
+``distances``               Euclidean distances between two sets of points
+``distance_ratio``          farthest over nearest distance, per query point
+``grid_classify``           majority vote in the cells of a regular grid
+``nearest_neighbour``       the 1-nearest-neighbour classifier
+``flow_data``               the chapter's three-class data: 2 informative features + noise
+``sample_ball_projection``  points uniform in the D-ball, from a sphere in D + 2 dimensions
+``gap_ball_diameter``       :math:`\\sqrt{D} - 1` by brute force over all :math:`k^D` small balls
+``flow_posterior``          the Bayes posterior of the three classes of ``flow_data``
+==========================  ===============================================================
 
 Everything is vectorised: ``D`` and ``eps`` may be arrays and broadcast against each other;
 points are rows of an ``(n, D)`` array.
@@ -55,6 +56,7 @@ __all__ = [
     "flow_data",
     "sample_ball_projection",
     "gap_ball_diameter",
+    "flow_posterior",
 ]
 
 _lgamma_object = np.frompyfunc(math.lgamma, 1, 1)
@@ -479,3 +481,25 @@ def gap_ball_diameter(D, k=2):
     centres = np.stack(np.meshgrid(*[axis] * D), axis=-1).reshape(-1, D)
     nearest = np.linalg.norm(centres - k / 2, axis=1).min()
     return float(2 * (nearest - 0.5))
+
+
+def flow_posterior(x, *, spread=0.12):
+    r"""Bayes posterior of the three classes of :func:`flow_data`, an ``(n, 3)`` array.
+
+    Only features 1 and 2 carry the class; the classes are equally likely and Gaussian
+    with the same spread :math:`s`, so
+
+    .. math:: P(k \mid \boldsymbol x) = \frac{\exp\!\big(-\lVert \boldsymbol x_{1:2} -
+              \boldsymbol\mu_k\rVert^2 / 2s^2\big)}{\sum_j \exp\!\big(-\lVert
+              \boldsymbol x_{1:2} - \boldsymbol\mu_j\rVert^2 / 2s^2\big)} .
+
+    ``x`` is ``(n, D)`` with ``D >= 2``; the noise features are ignored.
+    """
+    x = _points("x", x)
+    if x.shape[1] < 2:
+        raise ValueError(f"x must have at least the 2 informative features; got {x.shape}")
+    spread = float(_nonneg(spread, "spread"))
+    sq = np.sum((x[:, None, :2] - FLOW_CENTRES) ** 2, axis=2)
+    logit = -sq / (2 * spread**2)
+    p = np.exp(logit - logit.max(axis=1, keepdims=True))
+    return p / p.sum(axis=1, keepdims=True)

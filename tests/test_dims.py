@@ -232,3 +232,26 @@ def test_gap_ball_diameter_brute_force():
     assert dims.gap_ball_diameter(3, k=3) == pytest.approx(-1.0)
     with pytest.raises(ValueError, match="too many"):
         dims.gap_ball_diameter(30)
+
+
+def test_flow_posterior():
+    rng = np.random.default_rng(8)
+    x, labels = dims.flow_data(2000, 5, rng)
+    p = dims.flow_posterior(x)
+    assert p.shape == (6000, 3)
+    np.testing.assert_allclose(p.sum(1), 1.0)
+    # calibrated: the argmax is right as often as the mean largest posterior says
+    right = p.argmax(1) == labels
+    assert abs(p.max(1).mean() - right.mean()) < 4 * right.std() / np.sqrt(6000)
+    assert right.mean() > 0.9
+    # a wrong spread breaks the calibration
+    too_sharp = dims.flow_posterior(x, spread=0.03)
+    assert too_sharp.max(1).mean() - right.mean() > 0.04
+    # halfway between two centres the two classes are equally likely
+    mid = (dims.FLOW_CENTRES[0] + dims.FLOW_CENTRES[1])[None] / 2
+    q = dims.flow_posterior(mid)
+    assert q[0, 0] == pytest.approx(q[0, 1], rel=1e-12)
+    # noise features do not matter
+    np.testing.assert_array_equal(dims.flow_posterior(x[:, :2]), p)
+    with pytest.raises(ValueError, match="2 informative"):
+        dims.flow_posterior(np.ones((3, 1)))

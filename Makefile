@@ -2,7 +2,8 @@
 #   make book   build the HTML book into _build/html (executes every notebook)
 #   make test   unit tests, notebook tests (nbval) and the browser test of the built book
 #   make lab    open the notebooks in JupyterLab
-# Maintainers: make notebooks (re-execute and save the committed notebooks), make lint,
+# Maintainers: make notebooks (re-execute and save the committed notebooks), make fold (fold
+#   check cells, _ext/fold.py), make lint,
 #   make bench (benchmarks/, not part of the tests), make clean.
 
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
@@ -20,7 +21,7 @@ JB     := $(BOOKENV) $(BIN)/jupyter-book build . -W -n --keep-going
 SOURCES := _config.yml _toc.yml references.bib requirements.txt pyproject.toml \
            $(wildcard chapters/*.md chapters/*.ipynb lstmkit/*.py lstmkit/*/*.py)
 
-.PHONY: book test lab notebooks lint bench clean venv
+.PHONY: book test lab notebooks fold lint bench clean venv
 
 venv: $(STAMP)
 
@@ -51,9 +52,14 @@ notebooks: $(STAMP)
 	$(BOOKENV) LSTMKIT_STATIC_FRAMES=0 $(BIN)/jupyter nbconvert --to notebook --execute --inplace \
 		--ExecutePreprocessor.timeout=300 --ExecutePreprocessor.store_widget_state=False --ExecutePreprocessor.record_timing=False \
 		chapters/*.ipynb
+	$(BIN)/python _ext/fold.py chapters/*.ipynb
+
+# Fold check cells (tag `check`) and plumbing cells (tag `hide-input`) in both front ends.
+fold: $(STAMP)
+	$(BIN)/python _ext/fold.py chapters/*.ipynb
 
 lint: $(STAMP)
-	$(BIN)/ruff check lstmkit tests benchmarks
+	$(BIN)/ruff check lstmkit tests benchmarks _ext
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run_all.py

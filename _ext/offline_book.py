@@ -31,7 +31,8 @@ _PRE = re.compile(r"<pre(?![^>]*\btabindex=)(?=[\s>])")
 
 
 def _is_thebe(asset):
-    text = f"{getattr(asset, 'filename', '') or ''} {getattr(asset, 'attributes', {}).get('body', '')}"
+    body = getattr(asset, "attributes", {}).get("body", "")
+    text = f"{getattr(asset, 'filename', '') or ''} {body}"
     return "thebe" in text.lower()
 
 

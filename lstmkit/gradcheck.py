@@ -52,7 +52,14 @@ True
 
 import numpy as np
 
-__all__ = ["numerical_grad", "numerical_jacobian", "rel_error", "check", "max_rel_error"]
+__all__ = [
+    "numerical_grad",
+    "numerical_jacobian",
+    "numerical_hessian",
+    "rel_error",
+    "check",
+    "max_rel_error",
+]
 
 TINY = 1e-300
 
@@ -176,6 +183,67 @@ def numerical_jacobian(f, x, eps=1e-6):
         work[j] = old
         jac[:, j] = (plus - minus) / (2 * eps)
     return jac
+
+
+def numerical_hessian(grad, params, eps=1e-5):
+    r"""Estimate the Hessian of a loss from its analytic gradient, by central differences.
+
+    .. math::
+
+        H_{ij} \approx \frac{g_i(\theta + \varepsilon e_j) - g_i(\theta - \varepsilon e_j)}
+        {2\varepsilon}, \qquad \boldsymbol{H} \leftarrow \tfrac12(\boldsymbol{H}
+        + \boldsymbol{H}^{\top})
+
+    The parameters are flattened key by key in the order of ``params`` (each array in C
+    order), so entry ``(i, j)`` belongs to the ``i``-th and ``j``-th numbers of that list.
+    Its eigenvalues tell the kind of a stationary point: all positive at a minimum, some
+    negative at a saddle.
+
+    Parameters
+    ----------
+    grad : callable
+        ``grad(params) -> dict`` with the gradient of the loss, one array per key of
+        ``params`` and of the same shape; called with perturbed copies.
+    params : dict of ndarray
+        The point :math:`\theta`.
+    eps : float
+        The step :math:`\varepsilon`.
+
+    Returns
+    -------
+    ndarray, shape ``(n, n)``
+        Symmetric, with ``n`` the total number of parameters.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> # J = x^2 + 3 x y - y^2 has the constant Hessian [[2, 3], [3, -2]]: a saddle
+    >>> g = lambda p: {"v": np.array([2 * p["v"][0] + 3 * p["v"][1],
+    ...                               3 * p["v"][0] - 2 * p["v"][1]])}
+    >>> H = numerical_hessian(g, {"v": np.array([0.5, -1.0])})
+    >>> bool(np.allclose(H, [[2, 3], [3, -2]]))
+    True
+    """
+    if not isinstance(params, dict) or not all(
+        isinstance(v, np.ndarray) and np.issubdtype(v.dtype, np.floating) for v in params.values()
+    ):
+        raise TypeError("params must be a dict of float numpy arrays")
+    if not callable(grad):
+        raise TypeError(f"grad must be callable; got {type(grad).__name__}")
+    keys = list(params)
+    shapes = [params[k].shape for k in keys]
+    splits = np.cumsum([params[k].size for k in keys])[:-1]
+
+    def flat_grad(theta):
+        pieces = np.split(theta, splits)
+        g = grad({k: piece.reshape(shape) for k, piece, shape in zip(keys, pieces, shapes)})
+        if set(g) != set(keys):
+            raise ValueError(f"grad must return the keys {keys}; got {sorted(g)}")
+        return np.concatenate([np.asarray(g[k], dtype=np.float64).reshape(-1) for k in keys])
+
+    theta = np.concatenate([params[k].reshape(-1) for k in keys]).astype(np.float64)
+    H = numerical_jacobian(flat_grad, theta, eps)
+    return 0.5 * (H + H.T)
 
 
 def rel_error(analytic, numeric):

@@ -42,7 +42,16 @@ import numpy as np
 
 from ._checks import float_array, generator, positive_int
 
-__all__ = ["History", "predict", "errors", "train", "margin_bound"]
+__all__ = [
+    "History",
+    "predict",
+    "errors",
+    "train",
+    "margin_bound",
+    "train_many",
+    "association_units",
+    "associate",
+]
 
 
 @dataclass(frozen=True)
@@ -185,3 +194,102 @@ def margin_bound(X, y, w, b):
         raise ValueError(f"(w, b) does not separate the data: margin {gamma:.3g} <= 0")
     R = float(np.sqrt(np.max(np.sum(X**2, axis=1) + 1.0)))
     return (R / gamma) ** 2
+
+
+def train_many(X, Y, epochs):
+    r"""The perceptron rule of :func:`train` on ``L`` separate problems at once.
+
+    Problem ``l`` has inputs ``X[l]`` and labels ``Y[l]``; every problem starts from zero
+    weights and visits its examples in the order given, exactly as :func:`train` without
+    ``rng``, so each problem's result equals :func:`train`'s. The loop over examples stays
+    (the rule is sequential); the ``L`` problems move together, one product per example.
+
+    Parameters
+    ----------
+    X : ndarray of float, shape ``(L, N, D)``
+    Y : array_like of -1/+1, shape ``(L, N)``
+    epochs : int
+
+    Returns
+    -------
+    w : ndarray, shape ``(L, D)``
+        The weights after the last epoch.
+    b : ndarray, shape ``(L,)``
+    errors : ndarray of int, shape ``(L,)``
+        Examples each problem still gets wrong at the end (0: the rule has learned it).
+    """
+    float_array("X", X)
+    if X.ndim != 3:
+        raise ValueError(f"X must have shape (L, N, D), one (N, D) problem per l; got {X.shape}")
+    Y = np.asarray(Y)
+    if Y.shape != X.shape[:2] or not np.all(np.isin(Y, (-1, 1))):
+        raise ValueError(f"Y must have shape (L, N) = {X.shape[:2]} with labels -1 and +1 only")
+    epochs = positive_int("epochs", epochs)
+    L, N, D = X.shape
+    Y = Y.astype(X.dtype)
+    w, b = np.zeros((L, D), dtype=X.dtype), np.zeros(L, dtype=X.dtype)
+    for _ in range(epochs):
+        for n in range(N):
+            x_n, y_n = X[:, n], Y[:, n]
+            wrong = np.where(np.einsum("ld,ld->l", x_n, w) + b > 0, 1, -1) != y_n
+            w += (wrong * y_n)[:, None] * x_n
+            b += wrong * y_n
+    predicted = np.where(np.einsum("lnd,ld->ln", X, w) + b[:, None] > 0, 1, -1)
+    return w, b, np.sum(predicted != Y, axis=1)
+
+
+def association_units(n_pixels, n_units, order, *, rng):
+    r"""The random wiring of a Mark I style association layer.
+
+    Each of ``n_units`` threshold units is wired to ``order`` distinct pixels chosen at
+    random, each connection excitatory (+1) or inhibitory (-1) at random, and fires when
+
+    .. math::
+
+        a_j(\boldsymbol{x}) = \bigl[\, \textstyle\sum_i V_{ji} x_i > \theta_j \bigr],
+
+    with a threshold :math:`\theta_j` drawn uniformly from :math:`(-k/2, k/2)` for order
+    :math:`k`, so that units neither always nor never fire. A unit of order :math:`k`
+    depends on :math:`k` pixels only: the property Minsky and Papert's theorems are about.
+
+    Returns
+    -------
+    V : ndarray, shape ``(n_units, n_pixels)``
+        The wiring, with ``order`` non-zero entries (+1 or -1) in every row.
+    theta : ndarray, shape ``(n_units,)``
+    """
+    n_pixels = positive_int("n_pixels", n_pixels)
+    n_units = positive_int("n_units", n_units)
+    order = positive_int("order", order)
+    if order > n_pixels:
+        raise ValueError(f"order must be at most n_pixels = {n_pixels}; got {order}")
+    rng = generator(rng)
+    V = np.zeros((n_units, n_pixels))
+    for j in range(n_units):  # a plugboard: each unit gets its own random cables
+        pixels = rng.choice(n_pixels, size=order, replace=False)
+        V[j, pixels] = rng.choice([-1.0, 1.0], size=order)
+    theta = rng.uniform(-order / 2, order / 2, size=n_units)
+    return V, theta
+
+
+def associate(X, V, theta):
+    """The 0/1 outputs of the association units ``(V, theta)`` for the rows of ``X``.
+
+    Parameters
+    ----------
+    X : ndarray of float, shape ``(N, n_pixels)``
+    V : ndarray, shape ``(n_units, n_pixels)``
+    theta : ndarray, shape ``(n_units,)``
+
+    Returns
+    -------
+    ndarray of float, shape ``(N, n_units)``
+    """
+    float_array("X", X)
+    V, theta = np.asarray(V, dtype=np.float64), np.asarray(theta, dtype=np.float64)
+    if X.ndim != 2 or V.ndim != 2 or V.shape[1] != X.shape[1] or theta.shape != (V.shape[0],):
+        raise ValueError(
+            "X must have shape (N, n_pixels), V shape (n_units, n_pixels) and theta "
+            f"shape (n_units,); got {X.shape}, {V.shape}, {theta.shape}"
+        )
+    return (X @ V.T > theta).astype(np.float64)

@@ -14,3 +14,12 @@ settings.register_profile(
     suppress_health_check=[HealthCheck.too_slow],
 )
 settings.load_profile("book")
+
+
+def pytest_terminal_summary(terminalreporter):
+    """Per chapter: what a reader sees of the code (tests/test_visible_code.py)."""
+    from test_visible_code import report
+
+    terminalreporter.section("visible code per notebook (checks folded, CHAPTERS.md)")
+    for row in report():
+        terminalreporter.write_line(row)

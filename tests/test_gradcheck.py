@@ -111,3 +111,46 @@ def test_numerical_jacobian_rejects_bad_input():
         gradcheck.numerical_jacobian(lambda z: z, np.zeros((2, 2)))
     with pytest.raises(TypeError, match="callable"):
         gradcheck.numerical_jacobian(3, np.zeros(2))
+
+
+def test_numerical_hessian_of_a_two_layer_loss_matches_second_differences():
+    # J(W, b) = sum(tanh(W x + b)) for a fixed x: its Hessian, by second differences of J
+    rng = np.random.default_rng(3)
+    x = rng.standard_normal(3)
+    params = {"W": rng.standard_normal((2, 3)), "b": rng.standard_normal(2)}
+
+    def loss(p):
+        return float(np.sum(np.tanh(p["W"] @ x + p["b"])))
+
+    def grad(p):
+        d = 1 - np.tanh(p["W"] @ x + p["b"]) ** 2
+        return {"W": np.outer(d, x), "b": d}
+
+    H = gradcheck.numerical_hessian(grad, params)
+    theta = np.concatenate([params["W"].ravel(), params["b"]])
+
+    def loss_flat(v):
+        return loss({"W": v[:6].reshape(2, 3), "b": v[6:]})
+
+    eps, n = 1e-4, theta.size
+    second = np.empty((n, n))
+    for i in range(n):
+        for j in range(n):
+            e_i, e_j = np.eye(n)[i] * eps, np.eye(n)[j] * eps
+            second[i, j] = (
+                loss_flat(theta + e_i + e_j) - loss_flat(theta + e_i - e_j)
+                - loss_flat(theta - e_i + e_j) + loss_flat(theta - e_i - e_j)
+            ) / (4 * eps**2)
+    assert H.shape == (8, 8) and np.allclose(H, H.T)
+    assert np.max(np.abs(H - second)) < 1e-6
+    # W's rows act on different units: the cross terms between them are exactly zero
+    assert np.max(np.abs(H[:3, 3:6])) < 1e-9 and np.max(np.abs(H[:3, :3])) > 0.01
+
+
+def test_numerical_hessian_rejects_bad_input():
+    with pytest.raises(TypeError, match="dict of float"):
+        gradcheck.numerical_hessian(lambda p: p, [np.zeros(2)])
+    with pytest.raises(TypeError, match="callable"):
+        gradcheck.numerical_hessian(3, {"a": np.zeros(2)})
+    with pytest.raises(ValueError, match="keys"):
+        gradcheck.numerical_hessian(lambda p: {"b": p["a"]}, {"a": np.zeros(2)})

@@ -72,3 +72,40 @@ def test_docstring_examples_run():
 
     result = doctest.testmod(perceptron, optionflags=doctest.NORMALIZE_WHITESPACE)
     assert result.failed == 0 and result.attempted > 0
+
+
+def test_train_many_equals_train_on_every_problem():
+    rng = np.random.default_rng(4)
+    X = rng.integers(0, 2, size=(5, 12, 4)).astype(float)
+    Y = rng.choice([-1, 1], size=(5, 12))
+    w, b, errs = perceptron.train_many(X, Y, epochs=7)
+    for l in range(5):
+        hist = perceptron.train(X[l], Y[l], epochs=7)
+        assert np.array_equal(w[l], hist.w[-1]) and b[l] == hist.b[-1]
+        assert errs[l] == hist.errors[-1]
+
+
+def test_train_many_rejects_bad_shapes():
+    with pytest.raises(ValueError, match=r"\(L, N, D\)"):
+        perceptron.train_many(np.zeros((3, 4)), np.ones((3, 4)), epochs=2)
+    with pytest.raises(ValueError, match=r"\(L, N\)"):
+        perceptron.train_many(np.zeros((2, 3, 4)), np.ones((2, 4)), epochs=2)
+
+
+def test_association_units_are_of_the_given_order():
+    V, theta = perceptron.association_units(6, 50, 3, rng=np.random.default_rng(0))
+    assert V.shape == (50, 6) and theta.shape == (50,)
+    assert np.all(np.sum(V != 0, axis=1) == 3) and set(np.unique(V)) == {-1.0, 0.0, 1.0}
+    assert np.all(np.abs(theta) < 1.5)
+    X = np.array([[int(b) for b in f"{n:06b}"] for n in range(64)], dtype=float)
+    A = perceptron.associate(X, V, theta)
+    # a unit's output depends only on its own pixels: flipping another pixel changes nothing
+    for j in range(5):
+        other = np.flatnonzero(V[j] == 0)[0]
+        flipped = X.copy()
+        flipped[:, other] = 1 - flipped[:, other]
+        assert np.array_equal(perceptron.associate(flipped, V, theta)[:, j], A[:, j])
+    with pytest.raises(ValueError, match="at most n_pixels"):
+        perceptron.association_units(6, 5, 7, rng=np.random.default_rng(0))
+    with pytest.raises(ValueError, match="n_units, n_pixels"):
+        perceptron.associate(X, V[:, :5], theta)

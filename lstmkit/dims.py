@@ -3,22 +3,26 @@
 Chapter 6 measures how space behaves as the dimension ``D`` grows. The closed forms live
 here, next to the samplers and the two classifiers that the chapter checks them with:
 
-=========================  ===============================================================
-``ball_volume``            :math:`V_D(r) = \\pi^{D/2} r^D / \\Gamma(D/2 + 1)`
-``sphere_area``            :math:`A_D(r) = D\\,V_D(r)/r`, the area of the surface of the ball
-``ball_to_cube_ratio``     :math:`V_D(1/2)`, the share of the unit cube filled by its ball
-``central_ball_diameter``  :math:`\\sqrt{D} - 1`, the ball in the gap between :math:`2^D` balls
-``shell_fraction``         :math:`1 - (1 - \\varepsilon)^D`, the volume in the outer shell
-``empty_cell_fraction``    :math:`(1 - b^{-D})^N`, the expected share of empty grid cells
-``angle_pdf``              density :math:`\\propto \\sin^{D-2}\\theta` of the angle between
-                           two random directions
-``sample_ball``            points uniform in the D-ball
-``angles``                 angles between paired vectors
-``distances``              Euclidean distances between two sets of points
-``distance_ratio``         farthest over nearest distance, per query point
-``grid_classify``          majority vote in the cells of a regular grid
-``nearest_neighbour``      the 1-nearest-neighbour classifier
-=========================  ===============================================================
+==========================  ===============================================================
+``ball_volume``             :math:`V_D(r) = \\pi^{D/2} r^D / \\Gamma(D/2 + 1)`
+``sphere_area``             :math:`A_D(r) = D\\,V_D(r)/r`, the area of the surface of the ball
+``ball_to_cube_ratio``      :math:`V_D(1/2)`, the share of the unit cube filled by its ball
+``central_ball_diameter``   :math:`\\sqrt{D} - 1`, the ball in the gap between :math:`2^D` balls
+``shell_fraction``          :math:`1 - (1 - \\varepsilon)^D`, the volume in the outer shell
+``empty_cell_fraction``     :math:`(1 - b^{-D})^N`, the expected share of empty grid cells
+``angle_pdf``               density :math:`\\propto \\sin^{D-2}\\theta` of the angle between
+                            two random directions
+``sample_ball``             points uniform in the D-ball
+``angles``                  angles between paired vectors
+``distances``               Euclidean distances between two sets of points
+``distance_ratio``          farthest over nearest distance, per query point
+``grid_classify``           majority vote in the cells of a regular grid
+``nearest_neighbour``       the 1-nearest-neighbour classifier
+``flow_data``               the chapter's three-class data: 2 informative features + noise
+``sample_ball_projection``  points uniform in the D-ball, from a sphere in D + 2 dimensions
+``gap_ball_diameter``       :math:`\\sqrt{D} - 1` by brute force over all :math:`k^D` small balls
+``flow_posterior``          the Bayes posterior of the three classes of ``flow_data``
+==========================  ===============================================================
 
 Everything is vectorised: ``D`` and ``eps`` may be arrays and broadcast against each other;
 points are rows of an ``(n, D)`` array.
@@ -48,6 +52,11 @@ __all__ = [
     "grid_cells",
     "grid_classify",
     "nearest_neighbour",
+    "FLOW_CENTRES",
+    "flow_data",
+    "sample_ball_projection",
+    "gap_ball_diameter",
+    "flow_posterior",
 ]
 
 _lgamma_object = np.frompyfunc(math.lgamma, 1, 1)
@@ -314,11 +323,19 @@ def distances(x, y):
               = \Big(\sum_{d=1}^{D} (x_d - y_d)^2\Big)^{1/2}
 
     computed as :math:`\lVert\boldsymbol{x}\rVert^2 + \lVert\boldsymbol{y}\rVert^2 -
-    2\boldsymbol{x}^\top\boldsymbol{y}` (clipped at 0). Returns an ``(n, m)`` array.
+    2\boldsymbol{x}^\top\boldsymbol{y}` (one matrix product, fast). That expansion loses
+    the small distances to cancellation: its absolute error is about
+    :math:`\sqrt{\epsilon}\,\lVert\boldsymbol{x}\rVert`. Pairs whose expanded square is
+    below ``1e-6`` of :math:`\lVert\boldsymbol{x}\rVert^2 + \lVert\boldsymbol{y}\rVert^2`
+    are therefore recomputed from the difference :math:`\boldsymbol{x} - \boldsymbol{y}`,
+    so identical points are at distance exactly 0. Returns an ``(n, m)`` array.
     """
     x = _points("x", x)
     y = _points("y", y, x.shape[1])
-    sq = (x**2).sum(1)[:, None] + (y**2).sum(1)[None, :] - 2.0 * (x @ y.T)
+    norms = (x**2).sum(1)[:, None] + (y**2).sum(1)[None, :]
+    sq = norms - 2.0 * (x @ y.T)
+    i, j = np.nonzero(sq <= 1e-6 * norms)
+    sq[i, j] = ((x[i] - y[j]) ** 2).sum(1)
     return np.sqrt(np.maximum(sq, 0.0))
 
 
@@ -397,3 +414,92 @@ def nearest_neighbour(x_train, labels, x_test):
     x_test = _points("x_test", x_test, x_train.shape[1])
     labels = _labels(labels, x_train.shape[0])
     return labels[distances(x_test, x_train).argmin(axis=1)]
+
+
+# --------------------------------------------------------------------------- the chapter's data
+
+FLOW_CENTRES = np.array([[0.3, 0.3], [0.72, 0.4], [0.45, 0.75]])
+"""Centres of the three classes of :func:`flow_data` in the two informative features."""
+
+
+def flow_data(n_per_class, D, rng, *, spread=0.12, noise_range=1.0):
+    r"""Three classes in ``D`` features, of which only the first two carry the class.
+
+    Class :math:`k` puts its points at :math:`\boldsymbol{\mu}_k + s\,\boldsymbol{z}` in
+    features 1 and 2 (:data:`FLOW_CENTRES`, :math:`s` = ``spread``, :math:`\boldsymbol{z}`
+    standard normal); features 3 to :math:`D` are uniform on :math:`[0, c]` with
+    :math:`c` = ``noise_range``, the same for every class. A stand-in for Bishop's oil-flow
+    data. Returns ``x`` of shape ``(3 n, D)`` and the labels ``(3 n,)`` (0, 1, 2 in blocks).
+    """
+    n_per_class = _positive_int("n_per_class", n_per_class)
+    D = _positive_int("D", D)
+    if D < 2:
+        raise ValueError(f"flow_data needs D >= 2 (two informative features); got D = {D}")
+    _checks.generator(rng)
+    spread = float(_nonneg(spread, "spread"))
+    noise_range = float(_nonneg(noise_range, "noise_range"))
+    labels = np.repeat(np.arange(3), n_per_class)
+    x = np.empty((3 * n_per_class, D))
+    x[:, :2] = FLOW_CENTRES[labels] + spread * rng.standard_normal((len(labels), 2))
+    x[:, 2:] = noise_range * rng.random((len(labels), D - 2))
+    return x, labels
+
+
+def sample_ball_projection(n, D, *, rng):
+    r"""``n`` points uniform in the unit D-ball, with no formula for the radius.
+
+    Draw a point uniform on the unit sphere of :math:`\mathbb{R}^{D+2}` (a normalised
+    standard normal vector) and keep its first :math:`D` coordinates: the result is uniform
+    in the D-ball (Barthe et al. 2005). An independent check of :func:`sample_ball`, which
+    draws the radius as :math:`U^{1/D}`. Returns an ``(n, D)`` array.
+    """
+    n = _positive_int("n", n)
+    D = _positive_int("D", D)
+    _checks.generator(rng)
+    z = rng.standard_normal((n, D + 2))
+    return z[:, :D] / np.linalg.norm(z, axis=1, keepdims=True)
+
+
+def gap_ball_diameter(D, k=2):
+    r"""Diameter of the ball in the centre of a stack of :math:`k^D` unit cubes, by brute force.
+
+    Each unit cube of the stack :math:`[0, k]^D` holds a ball of diameter 1 at its centre.
+    The central ball reaches to the nearest small ball, so its diameter is
+
+    .. math:: 2\Big(\min_j \big\lVert \boldsymbol{c}_j - \tfrac{k}{2}\boldsymbol{1}\big\rVert
+              - \tfrac12\Big)
+
+    over all :math:`k^D` small-ball centres :math:`\boldsymbol{c}_j`. For even :math:`k` it
+    equals :func:`central_ball_diameter`, :math:`\sqrt{D} - 1`. Memory grows like
+    :math:`k^D`, so ``k**D`` is limited to :math:`10^6`.
+    """
+    D = _positive_int("D", D)
+    k = _positive_int("k", k)
+    if k**D > 10**6:
+        raise ValueError(f"k**D = {k}**{D} small balls is too many for brute force (max 1e6)")
+    axis = np.arange(k) + 0.5  # centres of the k cubes along one axis
+    centres = np.stack(np.meshgrid(*[axis] * D), axis=-1).reshape(-1, D)
+    nearest = np.linalg.norm(centres - k / 2, axis=1).min()
+    return float(2 * (nearest - 0.5))
+
+
+def flow_posterior(x, *, spread=0.12):
+    r"""Bayes posterior of the three classes of :func:`flow_data`, an ``(n, 3)`` array.
+
+    Only features 1 and 2 carry the class; the classes are equally likely and Gaussian
+    with the same spread :math:`s`, so
+
+    .. math:: P(k \mid \boldsymbol x) = \frac{\exp\!\big(-\lVert \boldsymbol x_{1:2} -
+              \boldsymbol\mu_k\rVert^2 / 2s^2\big)}{\sum_j \exp\!\big(-\lVert
+              \boldsymbol x_{1:2} - \boldsymbol\mu_j\rVert^2 / 2s^2\big)} .
+
+    ``x`` is ``(n, D)`` with ``D >= 2``; the noise features are ignored.
+    """
+    x = _points("x", x)
+    if x.shape[1] < 2:
+        raise ValueError(f"x must have at least the 2 informative features; got {x.shape}")
+    spread = float(_nonneg(spread, "spread"))
+    sq = np.sum((x[:, None, :2] - FLOW_CENTRES) ** 2, axis=2)
+    logit = -sq / (2 * spread**2)
+    p = np.exp(logit - logit.max(axis=1, keepdims=True))
+    return p / p.sum(axis=1, keepdims=True)

@@ -174,3 +174,84 @@ def test_validation(call, error, words):
     with pytest.raises(error) as info:
         call()
     assert words in str(info.value)
+
+
+def test_distances_exact_near_zero():
+    # far from the origin the expansion |x|^2 + |y|^2 - 2 x.y loses ~1e-5 to cancellation
+    rng = np.random.default_rng(4)
+    x = rng.random((50, 1000)) + 10.0
+    d = dims.distances(x, x)
+    assert np.all(np.diag(d) == 0.0)
+    y = x.copy()
+    y[:, 0] += 1e-4  # tiny but non-zero distances come out right too
+    np.testing.assert_allclose(np.diag(dims.distances(x, y)), 1e-4, rtol=1e-6)
+    # the ratio's "coincides with a data point" check now fires reliably
+    with pytest.raises(ValueError, match="coincides"):
+        dims.distance_ratio(x, x[:3])
+
+
+def test_flow_data_classes_and_noise():
+    rng = np.random.default_rng(5)
+    x, labels = dims.flow_data(2000, 12, rng, noise_range=0.5)
+    assert x.shape == (6000, 12) and labels.shape == (6000,)
+    np.testing.assert_array_equal(np.bincount(labels), [2000, 2000, 2000])
+    for k in range(3):
+        block = x[labels == k]
+        np.testing.assert_allclose(block[:, :2].mean(0), dims.FLOW_CENTRES[k], atol=0.01)
+        np.testing.assert_allclose(block[:, :2].std(0), 0.12, rtol=0.05)
+        # noise: uniform on [0, 0.5], mean 0.25, the same for every class
+        assert 0 <= block[:, 2:].min() and block[:, 2:].max() <= 0.5
+        np.testing.assert_allclose(block[:, 2:].mean(0), 0.25, atol=0.01)
+    # the same seed gives the same data; D = 2 has no noise features
+    a, _ = dims.flow_data(3, 5, np.random.default_rng(6))
+    b, _ = dims.flow_data(3, 5, np.random.default_rng(6))
+    np.testing.assert_array_equal(a, b)
+    assert dims.flow_data(3, 2, rng)[0].shape == (9, 2)
+    with pytest.raises(ValueError, match="D >= 2"):
+        dims.flow_data(3, 1, rng)
+
+
+def test_sample_ball_projection_is_uniform_in_the_ball():
+    rng = np.random.default_rng(7)
+    x = dims.sample_ball_projection(40_000, 4, rng=rng)
+    r = np.linalg.norm(x, axis=1)
+    assert x.shape == (40_000, 4) and r.max() <= 1.0
+    for s in (0.5, 0.8, 0.95):  # P(R <= s) = s^D
+        assert np.mean(r <= s) == pytest.approx(s**4, abs=4 * math.sqrt(s**4 / 40_000))
+    assert np.abs(x.mean(0)).max() < 0.02
+    with pytest.raises(TypeError, match="Generator"):
+        dims.sample_ball_projection(3, 2, rng=1)
+
+
+def test_gap_ball_diameter_brute_force():
+    for D in range(1, 9):
+        assert dims.gap_ball_diameter(D) == pytest.approx(math.sqrt(D) - 1, abs=1e-12)
+    for D in range(2, 6):
+        assert dims.gap_ball_diameter(D, k=4) == pytest.approx(math.sqrt(D) - 1, abs=1e-12)
+    # odd k: a small ball sits at the centre, nothing fits between (diameter -1)
+    assert dims.gap_ball_diameter(3, k=3) == pytest.approx(-1.0)
+    with pytest.raises(ValueError, match="too many"):
+        dims.gap_ball_diameter(30)
+
+
+def test_flow_posterior():
+    rng = np.random.default_rng(8)
+    x, labels = dims.flow_data(2000, 5, rng)
+    p = dims.flow_posterior(x)
+    assert p.shape == (6000, 3)
+    np.testing.assert_allclose(p.sum(1), 1.0)
+    # calibrated: the argmax is right as often as the mean largest posterior says
+    right = p.argmax(1) == labels
+    assert abs(p.max(1).mean() - right.mean()) < 4 * right.std() / np.sqrt(6000)
+    assert right.mean() > 0.9
+    # a wrong spread breaks the calibration
+    too_sharp = dims.flow_posterior(x, spread=0.03)
+    assert too_sharp.max(1).mean() - right.mean() > 0.04
+    # halfway between two centres the two classes are equally likely
+    mid = (dims.FLOW_CENTRES[0] + dims.FLOW_CENTRES[1])[None] / 2
+    q = dims.flow_posterior(mid)
+    assert q[0, 0] == pytest.approx(q[0, 1], rel=1e-12)
+    # noise features do not matter
+    np.testing.assert_array_equal(dims.flow_posterior(x[:, :2]), p)
+    with pytest.raises(ValueError, match="2 informative"):
+        dims.flow_posterior(np.ones((3, 1)))

@@ -16,6 +16,7 @@ and calls its submodules by name:
 ``lk.equations``      the LSTM's equations and deltas in LaTeX, tied to ``lk.lstm``
 ``lk.baselines``      forecasts to beat: the mean, persistence, a least-squares linear model
 ``lk.recall``         the marker-recall task: store a value at a marker, report it at a cue
+``lk.variants``       Greff et al.'s LSTM variants as one-line changes of a step, and a GRU
 ``lk.feedforward``    dense layers and convolutions, the non-recurrent mappings of ch. 1
 ``lk.task_types``     bidirectional RNN, generation with feedback, encoder-decoder
 ``lk.ctc``            the CTC collapsing map and greedy (best-path) decoding
@@ -39,7 +40,7 @@ _SUBMODULES = (
     *("perceptron", "mlp", "graphics"),  # chapter 3
     *("dims",),  # chapter 6
     *("lstm_fast", "equations"),  # chapters 4 and 5
-    *("baselines", "recall"),  # chapter 4
+    *("baselines", "recall", "variants"),  # chapter 4
 )
 __all__ = list(_SUBMODULES)
 

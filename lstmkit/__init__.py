@@ -14,6 +14,9 @@ and calls its submodules by name:
 ``lk.viz``            diagrams and sliders that work with and without a kernel
 ``lk.lstm_fast``      the same LSTM, computed faster, for training loops and benchmarks
 ``lk.equations``      the LSTM's equations and deltas in LaTeX, tied to ``lk.lstm``
+``lk.baselines``      forecasts to beat: the mean, persistence, a least-squares linear model
+``lk.recall``         the marker-recall task: store a value at a marker, report it at a cue
+``lk.variants``       Greff et al.'s LSTM variants as one-line changes of a step, and a GRU
 ``lk.lstm_paths``     one path at a time: nudged losses, the exact (c, y) state Jacobian
 ``lk.feedforward``    dense layers and convolutions, the non-recurrent mappings of ch. 1
 ``lk.task_types``     bidirectional RNN, generation with feedback, encoder-decoder
@@ -38,6 +41,7 @@ _SUBMODULES = (
     *("perceptron", "mlp", "graphics"),  # chapter 3
     *("dims",),  # chapter 6
     *("lstm_fast", "equations"),  # chapters 4 and 5
+    *("baselines", "recall", "variants"),  # chapter 4
     *("lstm_paths",),  # chapter 5
 )
 __all__ = list(_SUBMODULES)

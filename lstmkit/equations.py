@@ -22,7 +22,7 @@ entries are of four kinds:
 
 from dataclasses import dataclass
 
-from .lstm import GATES
+from .lstm import SIGNALS
 
 KINDS = ("forward", "delta", "gradient", "partial")
 
@@ -137,8 +137,10 @@ EQUATIONS = {
         "eq-lstm-delta-y",
         "delta",
         _d(_v("y")),
-        " + ".join([r"\Delta^{(t)}"] + [f"{_m('R', g)}^\\top {_d(_bar(g, 't+1'))}" for g in GATES]),
-        " + ".join(["Delta"] + [f"delta_{g}_bar_next @ R_{g}" for g in GATES]),
+        " + ".join(
+            [r"\Delta^{(t)}"] + [f"{_m('R', g)}^\\top {_d(_bar(g, 't+1'))}" for g in SIGNALS]
+        ),
+        " + ".join(["Delta"] + [f"delta_{g}_bar_next @ R_{g}" for g in SIGNALS]),
     ),
     "delta_o_bar": Equation(
         "eq-lstm-delta-o-bar",
@@ -197,13 +199,13 @@ EQUATIONS = {
         "eq-lstm-delta-x",
         "delta",
         _d(_v("x")),
-        " + ".join(f"{_m('W', g)}^\\top {_d(_bar(g))}" for g in GATES),
-        " + ".join(f"delta_{g}_bar @ W_{g}" for g in GATES),
+        " + ".join(f"{_m('W', g)}^\\top {_d(_bar(g))}" for g in SIGNALS),
+        " + ".join(f"delta_{g}_bar @ W_{g}" for g in SIGNALS),
     ),
 }
 
 # ---- gradients: sums over the steps t and the batch
-for _g in GATES:
+for _g in SIGNALS:
     _dbar, _sum_t = _d(_bar(_g)), r"\sum_t "
     EQUATIONS[f"dJ/dW_{_g}"] = Equation(
         f"eq-lstm-grad-w-{_g}",
@@ -238,8 +240,8 @@ for _g in GATES:
 
 # ---- local partial derivatives, one per edge of one step's graph: "d<head>/d<tail>"
 _PARTIALS = {
-    **{("x", f"{g}_bar"): (_m("W", g), f"W_{g}") for g in GATES},
-    **{("y_prev", f"{g}_bar"): (_m("R", g), f"R_{g}") for g in GATES},
+    **{("x", f"{g}_bar"): (_m("W", g), f"W_{g}") for g in SIGNALS},
+    **{("y_prev", f"{g}_bar"): (_m("R", g), f"R_{g}") for g in SIGNALS},
     ("c_prev", "i_bar"): (_m("p", "i"), "p_i"),
     ("c_prev", "f_bar"): (_m("p", "f"), "p_f"),
     ("c_prev", "c"): (_v("f"), "f"),

@@ -34,15 +34,15 @@ import numpy as np
 
 from . import _checks
 
-GATES = ("z", "i", "f", "o")
+SIGNALS = ("z", "i", "f", "o")  # the block input z (not a gate) and the gates i, f, o
 PEEPHOLES = ("p_i", "p_f", "p_o")
 VARIANTS = ("vanilla", "no_forget_gate", "no_output_activation")
 STEP = ("z_bar", "z", "i_bar", "i", "f_bar", "f", "c", "o_bar", "o", "y")  # forward_step
 DELTAS = ("y", "o_bar", "c", "f_bar", "i_bar", "z_bar", "x")  # backward_step
 PARAM_SHAPES = {
-    **{f"W_{g}": ("H", "D") for g in GATES},
-    **{f"R_{g}": ("H", "H") for g in GATES},
-    **{f"b_{g}": ("H",) for g in GATES},
+    **{f"W_{g}": ("H", "D") for g in SIGNALS},
+    **{f"R_{g}": ("H", "H") for g in SIGNALS},
+    **{f"b_{g}": ("H",) for g in SIGNALS},
     **{p: ("H",) for p in PEEPHOLES},
 }
 
@@ -204,7 +204,7 @@ def backward_step(
     z, i, f, c, o = (now[k] for k in ("z", "i", "f", "c", "o"))
     p_i, p_f, p_o = (p.get(k, 0.0) for k in PEEPHOLES)
     # (eq-lstm-delta-y)
-    delta_y = dJ_dy + sum(later[f"{g}_bar"] @ p[f"R_{g}"] for g in GATES)
+    delta_y = dJ_dy + sum(later[f"{g}_bar"] @ p[f"R_{g}"] for g in SIGNALS)
     # (eq-lstm-delta-o-bar)
     delta_o_bar = delta_y * _h(c, variant) * o * (1 - o)
     delta_c = (  # (eq-lstm-delta-c)
@@ -220,7 +220,7 @@ def backward_step(
         f_bar=delta_f_bar, o_bar=delta_o_bar,
     )
     # (eq-lstm-delta-x)
-    delta_x = sum(bars[f"{g}_bar"] @ p[f"W_{g}"] for g in GATES)
+    delta_x = sum(bars[f"{g}_bar"] @ p[f"W_{g}"] for g in SIGNALS)
     return dict(y=delta_y, c=delta_c, x=delta_x, **bars)
 # fmt: on
 
@@ -280,10 +280,10 @@ def backward(params, cache, dJ_dy):
         steps.append(later)
     d = {k: np.stack([s[k] for s in reversed(steps)]) for k in DELTAS}
     p_i, p_f = params.get("p_i", 0.0), params.get("p_f", 0.0)  # step 1 sends back:
-    y0 = sum(later[f"{g}_bar"] @ params[f"R_{g}"] for g in GATES)  # delta y(0)
+    y0 = sum(later[f"{g}_bar"] @ params[f"R_{g}"] for g in SIGNALS)  # delta y(0)
     c0 = p_i * later["i_bar"] + p_f * later["f_bar"] + later["c"] * f_later  # delta c(0)
     grads, over_t_and_b = {}, ([0, 1], [0, 1])  # sum_t sum_b delta x^T: one BLAS product
-    for g in GATES:
+    for g in SIGNALS:
         grads[f"W_{g}"] = np.tensordot(d[f"{g}_bar"], cache.x, axes=over_t_and_b)
         grads[f"R_{g}"] = np.tensordot(d[f"{g}_bar"], cache.y_prev, axes=over_t_and_b)
         grads[f"b_{g}"] = d[f"{g}_bar"].sum(axis=(0, 1))

@@ -180,7 +180,7 @@ def forward(params, x, y0=None, c0=None, *, variant="vanilla", out=None):
     inputs, acts, c_all, tanh_c, tmp, WRb = s.inputs, s.acts, s.c_all, s.tanh_c, s.tmp, s.WRb
     s.variant, s.peepholes = variant, peepholes
     for prefix, columns in (("W", slice(0, D)), ("R", slice(D, D + H)), ("b", -1)):
-        np.concatenate([params[f"{prefix}_{g}"] for g in lstm.GATES], out=WRb[:, columns])
+        np.concatenate([params[f"{prefix}_{g}"] for g in lstm.SIGNALS], out=WRb[:, columns])
     if peepholes:
         np.stack([params[p] for p in lstm.PEEPHOLES], out=s.p)
     Z, I, F, O = _gate_slices(H)
@@ -286,8 +286,8 @@ def backward(params, cache, dJ_dy, *, out=None):
     }
     s = _workspace(arrays, dtype, out, FastDeltas, {"T": T, "B": B, "D": D, "H": H})
     dbars, delta_y, delta_c, tmp = s.dbars, s.delta_y, s.delta_c, s.tmp
-    np.concatenate([params[f"W_{g}"] for g in lstm.GATES], out=s.W)
-    R = np.concatenate([params[f"R_{g}"] for g in lstm.GATES])
+    np.concatenate([params[f"W_{g}"] for g in lstm.SIGNALS], out=s.W)
+    R = np.concatenate([params[f"R_{g}"] for g in lstm.SIGNALS])
     R_T = R.T
     Z, I, F, O = _gate_slices(H)
     ZIF = slice(0, 3 * H)
@@ -337,7 +337,7 @@ def backward(params, cache, dJ_dy, *, out=None):
     inputs = cache._s.inputs[:T].reshape(T * B, D + H + 1)
     dWRb = dbars.reshape(T * B, 4 * H).T @ inputs
     grads = {}
-    for k, g in enumerate(lstm.GATES):
+    for k, g in enumerate(lstm.SIGNALS):
         rows = slice(k * H, (k + 1) * H)
         grads[f"W_{g}"] = dWRb[rows, :D]
         grads[f"R_{g}"] = dWRb[rows, D : D + H]

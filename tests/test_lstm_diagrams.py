@@ -95,6 +95,35 @@ def test_the_equation_table_matches_lstmkit_lstm():
         np.testing.assert_allclose(a.o_bar[0], linear + peep, rtol=1e-13, atol=1e-14)
 
 
+def _dashed(artist):
+    return artist.get_linestyle() not in ("-", "solid")
+
+
+def test_odyssey_dashes_exactly_the_arrows_from_the_previous_step():
+    """Greff et al.'s convention: dashed = time lag. An edge of the drawing is dashed exactly
+    when an equation arrow it draws starts at c(t-1) or y(t-1) (E2 of the chapter 4 review:
+    the o peephole reads c(t), solid; the cell loop into the forget product carries c(t-1))."""
+    block = LSTMDiagram("odyssey", peepholes=True)
+    previous = {"c_prev", "y_prev"}
+    checked = {}
+    for gid, _tail, _head, means, _opts in lstm_diagrams.ODYSSEY["edges"]:
+        if not means:
+            continue
+        lagged = any(tail in previous for tail, _ in means)
+        assert _dashed(block.arrows[gid]) == lagged, gid
+        checked[gid] = lagged
+    assert checked["peephole:o"] is False and checked["peephole:i"] is True
+    assert checked["peephole:f"] is True and checked["edge:c->mul_f"] is True
+    assert checked["edge:mul_f->c"] is False
+    assert sum(checked.values()) == 4 + 3  # four y(t-1) feeds, the c(t-1) loop, two peepholes
+
+
+def test_circuit_has_no_dashes():
+    """The circuit draws c(t-1) and y(t-1) as nodes: no line needs to mark a time lag."""
+    block = LSTMDiagram("circuit", peepholes=True)
+    assert not any(_dashed(a) for a in block.arrows.values())
+
+
 # ----------------------------------------------------------------------------- drawing
 @pytest.mark.parametrize("draw", DRAWS)
 def test_lstm_peepholes_switch(draw):
@@ -102,7 +131,6 @@ def test_lstm_peepholes_switch(draw):
     peep = find_artists(with_peep, "peephole:")
     assert sorted(a.get_gid() for a in peep) == ["peephole:f", "peephole:i", "peephole:o"]
     assert all(same_color(a.get_edgecolor(), colors.PEEPHOLE) for a in peep)
-    assert all(a.get_linestyle() not in ("-", "solid") for a in peep)
     without = draw(peepholes=False)
     assert find_artists(without, "peephole:") == []
     assert find_artists(without, "text:p_") == []

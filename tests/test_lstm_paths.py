@@ -15,7 +15,7 @@ def small(seed=0, peepholes=True, R_o_scale=1.0):
     if peepholes:
         for p in lstm.PEEPHOLES:
             params[p] = rng.uniform(-1.0, 1.0, H)
-    for g in lstm.GATES:  # recurrent weights large enough to matter
+    for g in lstm.SIGNALS:  # recurrent weights large enough to matter
         params[f"R_{g}"] = rng.standard_normal((H, H))
     params["R_o"] = params["R_o"] * R_o_scale
     x = rng.standard_normal((T, B, D))

@@ -36,6 +36,7 @@ FOLDED_CHAPTERS = [
     "notation",
     "02_simple_rnn",
     "03_history",
+    "04_lstm_forward",
     "05_lstm_backprop",
     "06_curse_of_dimensionality",
 ]

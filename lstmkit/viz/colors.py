@@ -85,7 +85,7 @@ GATE_NAMES = {"z": "block input", "i": "input gate", "f": "forget gate", "o": "o
 
 #: Cell state ``c`` and the cell highway.
 CELL = OKABE_ITO["blue"]
-#: Peephole lines (drawn dashed); blue because they carry the cell state into a gate.
+#: Peephole lines; blue because they carry the cell state into a gate.
 PEEPHOLE = OKABE_ITO["blue"]
 #: Hidden state ``h`` of the simple RNN and block output ``y`` of the LSTM.
 HIDDEN = OKABE_ITO["sky_blue"]

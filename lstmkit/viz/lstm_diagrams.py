@@ -202,7 +202,9 @@ _DEFAULT_FILL = {
 # An edge is (gid, tail, head, means, options). ``means`` lists the equation
 # arrows it draws. Options: ``path`` (a poly-line instead of a straight arrow from
 # ``tail`` to ``head``), ``style`` ("plain", "cell": in the cell colour, "gate": as
-# wide as the gate at its tail is open, "peephole", "recurrent": dashed),
+# wide as the gate at its tail is open, "peephole", "recurrent": dashed), ``lag``
+# (dashed: the edge carries a value of the previous step, c(t-1) or y(t-1); only the
+# odyssey needs it, the circuit draws the previous step's states as nodes of their own),
 # ``head`` (draw an arrow head), ``rad`` (bend), ``label``.
 _H, _G, _B = 6.0, 2.6, 0.7  # circuit rows: highway, gates, bus
 _XG = {"f": 2.7, "i": 4.5, "z": 6.3, "o": 8.3}
@@ -320,7 +322,7 @@ ODYSSEY = {
         ("edge:i->mul_i", "i", "mul_i", [("i", "z*i")], {"style": "gate", "of": "i"}),
         ("edge:mul_i->c", "mul_i", "c", [("z*i", "c")], {}),
         ("edge:c->mul_f", "c", "mul_f", [("c_prev", "c_prev*f")],
-         {"style": "cell", "rad": 0.5, "lw": 2.0}),
+         {"style": "cell", "rad": 0.5, "lw": 2.0, "lag": True}),
         ("edge:mul_f->c", "mul_f", "c", [("c_prev*f", "c")],
          {"style": "cell", "rad": 0.5, "lw": 2.0}),
         ("edge:f->mul_f", "f", "mul_f", [("f", "c_prev*f")], {"style": "gate", "of": "f"}),
@@ -332,8 +334,10 @@ ODYSSEY = {
         *_feeds("i", *_OPOS["i"], "left"),
         *_feeds("f", *_OPOS["f"], "left"),
         *_feeds("o", *_OPOS["o"], "right"),
-        ("peephole:i", "c", "i", [("c_prev", "i")], {"style": "peephole", "rad": -0.1}),
-        ("peephole:f", "c", "f", [("c_prev", "f")], {"style": "peephole", "curve": True, "path": [
+        ("peephole:i", "c", "i", [("c_prev", "i")],
+         {"style": "peephole", "rad": -0.1, "lag": True}),
+        ("peephole:f", "c", "f", [("c_prev", "f")], {"style": "peephole", "lag": True,
+                                                       "curve": True, "path": [
             (-0.3, _OC[1] + 0.48), (-0.9, 4.95), (-2.5, 4.95),
             (_OPOS["f"][0] + 0.1, _OPOS["f"][1] + 0.52)]}),
         ("peephole:o", "c", "o", [("c", "o")], {"style": "peephole", "rad": 0.3}),
@@ -453,10 +457,14 @@ class LSTMDiagram:
     :math:`\boldsymbol{y}^{(t)}`. In the odyssey drawing the cell sits in the centre
     with its self-loop through the forget gate, the block input below, the output
     above, and every gate gets :math:`\boldsymbol{x}^{(t)}` (solid) and
-    :math:`\boldsymbol{y}^{(t-1)}` (dashed) from outside. In both, the peepholes are
-    dashed blue lines: from :math:`\boldsymbol{c}^{(t-1)}` to :math:`\boldsymbol{f}`
+    :math:`\boldsymbol{y}^{(t-1)}` from outside. In both, the peepholes are
+    blue lines: from :math:`\boldsymbol{c}^{(t-1)}` to :math:`\boldsymbol{f}`
     and :math:`\boldsymbol{i}`, and from the new :math:`\boldsymbol{c}^{(t)}` to
-    :math:`\boldsymbol{o}`.
+    :math:`\boldsymbol{o}`. The odyssey marks time by line style, as Greff et al. do:
+    an arrow is dashed exactly when it carries a value of the previous step
+    (:math:`\boldsymbol{y}^{(t-1)}` into the gates, :math:`\boldsymbol{c}^{(t-1)}` into
+    the forget product and the peepholes of ``i`` and ``f``); the circuit draws the
+    previous step's states as nodes of their own and needs no dashes.
 
     Parameters
     ----------
@@ -630,7 +638,7 @@ class LSTMDiagram:
         diag = self.diag
         style = opts.get("style", "plain")
         color = {"cell": CELL, "peephole": PEEPHOLE}.get(style, FORWARD)
-        ls = (0, (3, 2)) if style == "peephole" else (0, (4, 2)) if style == "recurrent" else "-"
+        ls = (0, (4, 2)) if style == "recurrent" or opts.get("lag") else "-"
         lw = opts.get("lw", 1.5 if style == "peephole" else 1.2)
         zorder = 2.6 if style == "peephole" else 2
         if "from" in opts:  # a feed from outside the drawing

@@ -86,8 +86,17 @@ def test_chapters_number_their_exercises_and_the_references_cell_lists_what_they
 
 
 def test_solution_code_is_folded_in_jupyterlab():
+    """Every code cell inside a solution, and none outside, starts folded in JupyterLab."""
     nb = _load(ROOT / "chapters" / "02_simple_rnn.ipynb")
-    folded = [c for c in nb["cells"] if c["metadata"].get("jupyter", {}).get("outputs_hidden")]
-    starts = [c for c in nb["cells"] if "{solution-start}" in myst_lab._source(c)]
-    assert len(folded) >= 1 and len(starts) >= len(folded)
-    assert all(c["cell_type"] == "code" for c in folded)
+    inside, in_solution = [], False
+    for cell in nb["cells"]:
+        source = myst_lab._source(cell)
+        if "{solution-start}" in source:
+            in_solution = True
+        elif "{solution-end}" in source:
+            in_solution = False
+        elif cell["cell_type"] == "code":
+            inside.append(in_solution)
+    code = [c for c in nb["cells"] if c["cell_type"] == "code"]
+    folded = [bool(c["metadata"].get("jupyter", {}).get("outputs_hidden")) for c in code]
+    assert sum(inside) >= 8 and folded == inside

@@ -28,30 +28,20 @@ destinations (pypdf), written into the contents, and the book printed again; the
 have a fixed layout, so the numbers do not move what they count.
 """
 
-import functools
-import http.server
+import logging
 import os
 import shutil
 import sys
-import threading
 import time
 from pathlib import Path
 
+import chromium  # _ext/chromium.py: the system chromium, its flags and a local server
 import yaml
-from pypdf import PdfReader
+from pypdf import PdfReader, PdfWriter
+from pypdf.generic import NameObject, TextStringObject
 
 ROOT = Path(__file__).resolve().parent.parent
 
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 LIVE_NOTE = "Live in the HTML book and the notebooks"
 
 PRINT_CSS = """
@@ -192,21 +182,15 @@ PAGE_NUMBERS = """(pages) => {
   }
 }"""
 
+# The text of every heading the printed page shows, in order (what a bookmark should read).
+HEADINGS = """() => [...document.querySelectorAll('h1, h2, h3, h4, h5, h6')]
+  .filter(h => h.getClientRects().length > 0)
+  .map(h => h.innerText.replace(/\\s+/g, ' ').trim())"""
+
 FOOTER = (
     '<div style="font-size:8pt;width:100%;text-align:center;color:#555">'
     '<span class="pageNumber"></span></div>'
 )
-
-
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-
-
-def _chromium():
-    """The system chromium's path, or None (after saying so) when it is not installed."""
-    path = shutil.which("chromium") or "/usr/bin/chromium"
-    return path if Path(path).exists() else None
 
 
 def _root_page(directory: Path) -> Path:
@@ -246,70 +230,91 @@ def print_book(directory: Path, out: Path, title: str, lines: list[str]) -> int:
     # makes every link in it relative to the build's root directory: it is read from there.
     root = directory / "book.html"
     shutil.copyfile(_root_page(directory), root)
-    handler = functools.partial(_QuietHandler, directory=str(directory))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    base = f"http://127.0.0.1:{server.server_address[1]}/"
     foreign = []
-    try:
-        with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=_chromium(), args=CHROMIUM_ARGS)
-            page = browser.new_page(viewport={"width": 900, "height": 1200})
-            page.set_default_timeout(600_000)  # a busy machine: loading and printing take minutes
-            page.on(
-                "request",
-                lambda r: (
-                    r.url.startswith((base, "data:", "blob:", "about:")) or foreign.append(r.url)
-                ),
+    with chromium.serve(directory) as base, sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium.find(), args=chromium.CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 900, "height": 1200})
+        page.set_default_timeout(600_000)  # a busy machine: loading and printing take minutes
+        page.on(
+            "request",
+            lambda r: r.url.startswith((base, "data:", "blob:", "about:")) or foreign.append(r.url),
+        )
+        page.goto(base + root.name, wait_until="load")
+        page.wait_for_load_state("networkidle")
+        _log(start, "page loaded")
+        page.wait_for_function("() => window.MathJax && MathJax.startup && MathJax.startup.promise")
+        page.evaluate("() => MathJax.startup.promise")
+        _log(start, "math typeset")
+        page.add_style_tag(content=PRINT_CSS)
+        page.emulate_media(media="print")
+        if page.locator("mjx-merror").count():
+            sys.exit(
+                "MathJax reported a TeX error: " + page.locator("mjx-merror").first.inner_text()
             )
-            page.goto(base + root.name, wait_until="load")
-            page.wait_for_load_state("networkidle")
-            _log(start, "page loaded")
-            page.wait_for_function(
-                "() => window.MathJax && MathJax.startup && MathJax.startup.promise"
-            )
-            page.evaluate("() => MathJax.startup.promise")
-            _log(start, "math typeset")
-            page.add_style_tag(content=PRINT_CSS)
-            page.emulate_media(media="print")
-            if page.locator("mjx-merror").count():
-                sys.exit(
-                    "MathJax reported a TeX error: " + page.locator("mjx-merror").first.inner_text()
-                )
-            anchors = page.evaluate(PREPARE, [title, lines, LIVE_NOTE])
-            page.evaluate("() => document.fonts.ready")
-            _log(start, "laid out for print")
-            options = dict(
-                path=str(out),
-                format="A4",
-                print_background=True,
-                outline=True,
-                tagged=True,
-                prefer_css_page_size=True,
-                display_header_footer=True,
-                header_template="<span></span>",
-                footer_template=FOOTER,
-            )
-            page.pdf(**options)
-            _log(start, "printed once")
-            found = _destination_pages(out)
-            page.evaluate(PAGE_NUMBERS, {a: found[a] for a in anchors if a in found})
-            page.pdf(**options)
-            _log(start, "printed with the page numbers")
-            browser.close()
-    finally:
-        server.shutdown()
-        server.server_close()
+        anchors = page.evaluate(PREPARE, [title, lines, LIVE_NOTE])
+        page.evaluate("() => document.fonts.ready")
+        _log(start, "laid out for print")
+        options = dict(
+            path=str(out),
+            format="A4",
+            print_background=True,
+            outline=True,
+            tagged=True,
+            prefer_css_page_size=True,
+            display_header_footer=True,
+            header_template="<span></span>",
+            footer_template=FOOTER,
+        )
+        page.pdf(**options)
+        _log(start, "printed once")
+        found = _destination_pages(out)
+        page.evaluate(PAGE_NUMBERS, {a: found[a] for a in anchors if a in found})
+        page.pdf(**options)
+        _log(start, "printed with the page numbers")
+        headings = page.evaluate(HEADINGS)
+        browser.close()
     if foreign:
         sys.exit(f"the book asked the network for {foreign[:5]}")
+    _retitle_bookmarks(out, headings)
+    _log(start, "bookmarks named after the headings")
     return len(PdfReader(out).pages)
+
+
+def _bookmarks(outline):
+    """The PDF's bookmarks in document order (depth first), nested lists flattened."""
+    for item in outline:
+        if isinstance(item, list):
+            yield from _bookmarks(item)
+        else:
+            yield item
+
+
+def _retitle_bookmarks(path: Path, headings: list[str]) -> None:
+    """Name the bookmarks after the page's headings, in order.
+
+    Chromium names a bookmark after the text of the heading's laid-out lines, and for some
+    headings it takes the lines twice ("2.6. 2.6. ExercisesExercises"): a wrapped heading also
+    loses the space at its line break. The headings' own text, read from the page, is right.
+    """
+    # chromium's PDFs declare a smaller trailer size than they use: pypdf warns, reads them fine
+    logging.getLogger("pypdf").setLevel(logging.ERROR)
+    reader = PdfReader(path)
+    marks = list(_bookmarks(reader.outline))
+    if len(marks) != len(headings):
+        sys.exit(f"{len(marks)} bookmarks in the PDF but {len(headings)} headings on the page")
+    for mark, heading in zip(marks, headings, strict=True):
+        if mark.title != heading:
+            mark.node[NameObject("/Title")] = TextStringObject(heading)
+    writer = PdfWriter(clone_from=reader)
+    with open(path, "wb") as f:
+        writer.write(f)
 
 
 def main(argv):
     if len(argv) != 3:
         sys.exit(__doc__.splitlines()[2])
     directory, out = Path(argv[1]), Path(argv[2])
-    if _chromium() is None:
+    if chromium.find() is None:
         # like the browser tests: the book is still built, without its PDF; CI must have it
         message = "chromium is not installed (apt-get install -y chromium): no PDF of the book"
         if os.environ.get("CI") == "true":

@@ -6,32 +6,20 @@ without chromium the browser tests skip with a message saying how to install it;
 """
 
 import contextlib
-import functools
-import http.server
 import os
-import shutil
-import threading
+import sys
 from pathlib import Path
 
 import pytest
 
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "_ext"))
+import chromium  # noqa: E402  (_ext/chromium.py: shared with the PDF printer)
+from chromium import CHROMIUM_ARGS, serve  # noqa: E402,F401  (serve: re-exported for the tests)
 
 
 def chromium_path():
     """Return the path of the system chromium, or skip (fail under CI) when there is none."""
-    path = shutil.which("chromium")
-    if path is None and Path("/usr/bin/chromium").exists():
-        path = "/usr/bin/chromium"
+    path = chromium.find()
     if path is None:
         message = "chromium is not installed: run `apt-get install -y chromium` (Debian/Ubuntu)"
         if os.environ.get("CI") == "true":
@@ -52,25 +40,6 @@ def launch():
             yield browser
         finally:
             browser.close()
-
-
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-
-
-@contextlib.contextmanager
-def serve(directory):
-    """Serve ``directory`` on 127.0.0.1 (a free port) and yield the base URL."""
-    handler = functools.partial(_QuietHandler, directory=str(directory))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 class PageRecorder:

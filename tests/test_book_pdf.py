@@ -172,6 +172,26 @@ def test_no_raw_tex(book):
     assert raw == [], f"unrendered TeX (page, word, context): {raw[:5]}"
 
 
+def bookmarks(outline):
+    for item in outline:
+        if isinstance(item, list):
+            yield from bookmarks(item)
+        else:
+            yield item
+
+
+def test_bookmarks_read_like_their_headings(book):
+    """Chromium names some bookmarks after a heading's lines taken twice ("2.6. 2.6.
+    ExercisesExercises"); _ext/pdf.py renames them after the headings' text."""
+    reader, _ = book
+    titles = [item.title for item in bookmarks(reader.outline)]
+    assert len(titles) > 100, f"only {len(titles)} bookmarks"
+    doubled = [t for t in titles if re.search(r"(\S.{4,})\1", t)]
+    assert doubled == [], f"bookmarks that repeat their own text: {doubled[:5]}"
+    numbered = [t for t in titles if re.match(r"\d+(\.\d+)*\. ", t)]
+    assert len(numbered) > 80, f"only {len(numbered)} numbered bookmarks: {titles[:20]}"
+
+
 def test_contents_links_land_where_the_parts_start(book, parts):
     reader, texts = book
     first_part = parts[0][1]

@@ -57,7 +57,7 @@ $(SINGLE): $(STAMP) $(SOURCES) _ext/offline_book.py | $(BOOK)
 	$(JB) --builder singlehtml
 	@touch $@
 
-$(PDF): $(SINGLE) _ext/pdf.py
+$(PDF): $(SINGLE) _ext/pdf.py _ext/chromium.py
 	$(BIN)/python _ext/pdf.py _build/singlehtml $@
 
 # The tests read the built book, so rebuild it first when any source is newer.

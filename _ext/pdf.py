@@ -280,11 +280,11 @@ def print_book(directory: Path, out: Path, title: str, lines: list[str]) -> int:
     return len(PdfReader(out).pages)
 
 
-def _bookmarks(outline):
+def bookmarks(outline):
     """The PDF's bookmarks in document order (depth first), nested lists flattened."""
     for item in outline:
         if isinstance(item, list):
-            yield from _bookmarks(item)
+            yield from bookmarks(item)
         else:
             yield item
 
@@ -299,7 +299,7 @@ def _retitle_bookmarks(path: Path, headings: list[str]) -> None:
     # chromium's PDFs declare a smaller trailer size than they use: pypdf warns, reads them fine
     logging.getLogger("pypdf").setLevel(logging.ERROR)
     reader = PdfReader(path)
-    marks = list(_bookmarks(reader.outline))
+    marks = list(bookmarks(reader.outline))
     if len(marks) != len(headings):
         sys.exit(f"{len(marks)} bookmarks in the PDF but {len(headings)} headings on the page")
     for mark, heading in zip(marks, headings, strict=True):

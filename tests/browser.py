@@ -61,3 +61,25 @@ class PageRecorder:
         """Requests to anything but ``allowed_prefix`` and inline data."""
         local = (allowed_prefix, "data:", "blob:", "about:")
         return [u for u in self.requests if not u.startswith(local)]
+
+
+# Record every frame a static slider's image shows, in order, as alt texts (in
+# ``window.__shown``): evaluate it with the slider's root element.
+WATCH_FRAMES = """(root) => {
+  const img = root.querySelector("img.lstmkit-slider-frame");
+  window.__shown = [img.getAttribute("alt")];
+  new MutationObserver(() => {
+    const alt = img.getAttribute("alt");
+    if (window.__shown[window.__shown.length - 1] !== alt) window.__shown.push(alt);
+  }).observe(img, { attributes: true, attributeFilter: ["src", "alt"] });
+}"""
+
+
+def write_page(path, title, body):
+    """Write ``body`` as a minimal accessible HTML page at ``path``; return ``path``."""
+    path.write_text(
+        f'<!doctype html><html lang="en"><head><meta charset="utf-8"><title>{title}</title>'
+        f"</head><body><h1>{title}</h1>{body}</body></html>",
+        encoding="utf-8",
+    )
+    return path

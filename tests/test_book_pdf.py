@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 from browser import chromium_path
+from pdf import bookmarks  # _ext/pdf.py (tests/browser.py puts _ext on the path)
 
 pypdf = pytest.importorskip("pypdf")
 
@@ -170,14 +171,6 @@ def test_no_raw_tex(book):
             if word not in code:
                 raw.append((i + 1, word, text[max(0, m.start() - 40) : m.end() + 40]))
     assert raw == [], f"unrendered TeX (page, word, context): {raw[:5]}"
-
-
-def bookmarks(outline):
-    for item in outline:
-        if isinstance(item, list):
-            yield from bookmarks(item)
-        else:
-            yield item
 
 
 def test_bookmarks_read_like_their_headings(book):

@@ -9,6 +9,7 @@ import re
 from pathlib import Path
 
 import pytest
+from browser import WATCH_FRAMES as WATCH
 from browser import PageRecorder, launch, serve
 
 from lstmkit.viz.slider import PLAY_INTERVAL_MS
@@ -16,16 +17,6 @@ from lstmkit.viz.slider import PLAY_INTERVAL_MS
 HTML = Path(__file__).resolve().parent.parent / "_build" / "html"
 CHAPTER_2 = "chapters/02_simple_rnn.html"
 ALT = "Backward pass through time"
-
-# Every frame the image shows, in order, as alt texts.
-WATCH = """(root) => {
-  const img = root.querySelector("img.lstmkit-slider-frame");
-  window.__shown = [img.getAttribute("alt")];
-  new MutationObserver(() => {
-    const alt = img.getAttribute("alt");
-    if (window.__shown[window.__shown.length - 1] !== alt) window.__shown.push(alt);
-  }).observe(img, { attributes: true, attributeFilter: ["src", "alt"] });
-}"""
 
 
 @pytest.fixture(scope="module")

@@ -138,8 +138,10 @@ def test_numerical_hessian_of_a_two_layer_loss_matches_second_differences():
         for j in range(n):
             e_i, e_j = np.eye(n)[i] * eps, np.eye(n)[j] * eps
             second[i, j] = (
-                loss_flat(theta + e_i + e_j) - loss_flat(theta + e_i - e_j)
-                - loss_flat(theta - e_i + e_j) + loss_flat(theta - e_i - e_j)
+                loss_flat(theta + e_i + e_j)
+                - loss_flat(theta + e_i - e_j)
+                - loss_flat(theta - e_i + e_j)
+                + loss_flat(theta - e_i - e_j)
             ) / (4 * eps**2)
     assert H.shape == (8, 8) and np.allclose(H, H.T)
     assert np.max(np.abs(H - second)) < 1e-6

@@ -6,7 +6,7 @@ stays put. The page must log nothing, raise nothing and ask nothing of the netwo
 """
 
 import pytest
-from browser import launch
+from browser import launch, write_page
 from matplotlib.figure import Figure
 
 from lstmkit.viz.slider import slider
@@ -37,13 +37,7 @@ def draw(t):
 def page_file(tmp_path_factory):
     s = slider(draw, t=range(10), alt="A bar of height {t}", dpi=60)
     body = s.to_html() + "<hr>" + s.to_html()
-    path = tmp_path_factory.mktemp("slider") / "page.html"
-    path.write_text(
-        f'<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Sliders</title>'
-        f"</head><body><h1>Sliders</h1>{body}</body></html>",
-        encoding="utf-8",
-    )
-    return path
+    return write_page(tmp_path_factory.mktemp("slider") / "page.html", "Sliders", body)
 
 
 @pytest.fixture(scope="module")

@@ -9,7 +9,8 @@ import json
 import re
 
 import pytest
-from browser import launch
+from browser import WATCH_FRAMES as WATCH
+from browser import launch, write_page
 from matplotlib.figure import Figure
 
 from lstmkit.viz.slider import PLAY_INTERVAL_MS, PLAYABLE_NAMES, SPEEDS, STATIC_FRAMES_ENV, slider
@@ -104,27 +105,11 @@ def test_live_picture_knows_what_to_play():
 
 # --------------------------------------------------------------------------- in a browser
 
-# Record every frame the image shows, in order (a MutationObserver on its src).
-WATCH = """(root) => {
-  const img = root.querySelector("img.lstmkit-slider-frame");
-  window.__shown = [img.getAttribute("alt")];
-  new MutationObserver(() => {
-    const alt = img.getAttribute("alt");
-    if (window.__shown[window.__shown.length - 1] !== alt) window.__shown.push(alt);
-  }).observe(img, { attributes: true, attributeFilter: ["src", "alt"] });
-}"""
-
 
 @pytest.fixture(scope="module")
 def player_page(tmp_path_factory):
     s = slider(draw, s=range(6, 0, -1), alt="Backward pass at step {s}", dpi=40)
-    path = tmp_path_factory.mktemp("play") / "page.html"
-    path.write_text(
-        '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Play</title>'
-        f"</head><body><h1>Play</h1>{s.to_html()}</body></html>",
-        encoding="utf-8",
-    )
-    return path
+    return write_page(tmp_path_factory.mktemp("play") / "page.html", "Play", s.to_html())
 
 
 @pytest.fixture(scope="module")

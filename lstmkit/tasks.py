@@ -190,7 +190,7 @@ def seattle_weather():
     -------
     days : ndarray of datetime64[D], shape (1461,)
     values : ndarray of float64, shape (1461, 4)
-        Columns in the order of :data:`WEATHER_FEATURES`.
+        Columns in the order of ``lstmkit.tasks.WEATHER_FEATURES``.
     """
     path = _vega_csv("seattle-weather.csv")
     rows = np.loadtxt(path, delimiter=",", skiprows=1, dtype=str, encoding="utf-8")

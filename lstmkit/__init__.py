@@ -21,6 +21,9 @@ and calls its submodules by name:
 ``lk.feedforward``    dense layers and convolutions, the non-recurrent mappings of ch. 1
 ``lk.task_types``     bidirectional RNN, generation with feedback, encoder-decoder
 ``lk.ctc``            the CTC collapsing map and greedy (best-path) decoding
+``lk.birnn``          a trainable bidirectional simple RNN and its backward pass
+``lk.seq2seq``        a trainable encoder-decoder: teacher forcing and free running
+``lk.influence``      influence maps |do(t)/dx(s)| of dense, convolutional and recurrent models
 ``lk.perceptron``     Rosenblatt's perceptron and its learning rule
 ``lk.mlp``            a feed-forward network (multi-layer perceptron) with backpropagation
 ``lk.graphics``       4 x 4 homogeneous transforms and the perspective divide
@@ -38,6 +41,7 @@ __version__ = "0.1.0"
 _SUBMODULES = (
     *("rnn", "lstm", "gradcheck", "losses", "optim", "tasks", "train", "viz"),
     *("feedforward", "task_types", "ctc"),  # chapter 1
+    *("birnn", "influence", "seq2seq"),  # chapter 1
     *("perceptron", "mlp", "graphics"),  # chapter 3
     *("dims",),  # chapter 6
     *("lstm_fast", "equations"),  # chapters 4 and 5

@@ -1,4 +1,4 @@
-r"""Data for the chapters: the adding problem and hourly Seattle temperature normals.
+r"""Data for the chapters: the adding problem, Seattle temperature normals and weather.
 
 All sequences are time-major, ``(T, B, D)``, ready for :func:`lstmkit.rnn.forward` and
 :func:`lstmkit.lstm.forward`: step :math:`t = 1, \dots, T` is stored at index ``t - 1``.
@@ -11,6 +11,9 @@ and must output their sum at the end.
 hourly climate normals for Seattle-Tacoma airport (each hour of the calendar averaged over
 1981-2010, stamped with 2010 dates), not the weather of one year. The file is read directly
 with numpy; neither ``vega_datasets`` nor pandas is imported, and nothing is downloaded.
+
+**Seattle weather**: ``seattle-weather.csv`` of the same package, the real daily
+precipitation, maximum and minimum temperature and wind of 2012-2015.
 """
 
 import importlib.util
@@ -27,6 +30,7 @@ __all__ = [
     "latest_marked_batches",
     "seattle_csv_path",
     "seattle_temperatures",
+    "seattle_weather",
     "forecast_windows",
     "standardize",
     "unstandardize",
@@ -111,31 +115,35 @@ def _adding_forever(T, batch, rng, dtype):
         yield adding_problem(T, batch, rng=rng, dtype=dtype)
 
 
-def seattle_csv_path():
-    """The path of ``vega_datasets/_data/seattle-temps.csv`` in the installed package.
+def _vega_csv(name):
+    """The path of ``vega_datasets/_data/<name>`` in the installed package.
 
     The package is located with :func:`importlib.util.find_spec`, which does not execute
     it (importing ``vega_datasets`` would import pandas).
+    """
+    hint = "install it with `pip install vega_datasets` (the file is read locally, no download)"
+    spec = importlib.util.find_spec("vega_datasets")
+    if spec is None or not spec.submodule_search_locations:
+        raise FileNotFoundError(
+            f"the Seattle data come from the vega_datasets package, which is not "
+            f"installed; {hint}"
+        )
+    for folder in spec.submodule_search_locations:
+        path = Path(folder) / "_data" / name
+        if path.is_file():
+            return path
+    raise FileNotFoundError(f"vega_datasets is installed but has no _data/{name}; {hint}")
+
+
+def seattle_csv_path():
+    """The path of ``vega_datasets/_data/seattle-temps.csv`` in the installed package.
 
     Raises
     ------
     FileNotFoundError
         If ``vega_datasets`` is not installed or lacks the file.
     """
-    hint = "install it with `pip install vega_datasets` (the file is read locally, no download)"
-    spec = importlib.util.find_spec("vega_datasets")
-    if spec is None or not spec.submodule_search_locations:
-        raise FileNotFoundError(
-            f"the Seattle temperatures come from the vega_datasets package, which is not "
-            f"installed; {hint}"
-        )
-    for folder in spec.submodule_search_locations:
-        path = Path(folder) / "_data" / "seattle-temps.csv"
-        if path.is_file():
-            return path
-    raise FileNotFoundError(
-        f"vega_datasets is installed but has no _data/seattle-temps.csv; {hint}"
-    )
+    return _vega_csv("seattle-temps.csv")
 
 
 def seattle_temperatures():
@@ -165,6 +173,34 @@ def seattle_temperatures():
     times = iso.astype("datetime64[m]").astype("datetime64[h]")
     temps = rows[:, 1].astype(np.float64)
     return times, temps
+
+
+WEATHER_FEATURES = ("precipitation", "temp_max", "temp_min", "wind")
+
+
+def seattle_weather():
+    """Daily weather at Seattle, 2012-2015: ``seattle-weather.csv`` of ``vega_datasets``.
+
+    Real daily observations (unlike the normals of :func:`seattle_temperatures`): 1461
+    days from 2012-01-01 to 2015-12-31, four numbers per day, in the file's units:
+    precipitation (mm), daily maximum and minimum temperature (°C) and wind speed (m/s).
+    The file's fifth column, a word for the weather, is not returned.
+
+    Returns
+    -------
+    days : ndarray of datetime64[D], shape (1461,)
+    values : ndarray of float64, shape (1461, 4)
+        Columns in the order of ``lstmkit.tasks.WEATHER_FEATURES``.
+    """
+    path = _vega_csv("seattle-weather.csv")
+    rows = np.loadtxt(path, delimiter=",", skiprows=1, dtype=str, encoding="utf-8")
+    if rows.ndim != 2 or rows.shape[1] != 6:
+        raise ValueError(
+            f"{path} should have the six columns date,precipitation,temp_max,temp_min,"
+            f"wind,weather; got shape {rows.shape}"
+        )
+    days = np.char.replace(rows[:, 0], "/", "-").astype("datetime64[D]")
+    return days, rows[:, 1:5].astype(np.float64)
 
 
 def forecast_windows(series, window, horizon, *, stride=1):

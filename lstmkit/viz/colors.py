@@ -16,6 +16,7 @@ name                   colour           used for
 ``HIDDEN``             sky blue         hidden state ``h``, block output ``y``
 ``INPUT``              light grey       inputs ``x``
 ``OUTPUT``             mid grey         outputs ``o`` and predictions (simple RNN)
+``DATA``               dark grey        measured data series (temperatures, weather)
 ``LOSS``               vermillion       losses ``J``, where every error flow starts
 ``FORWARD``            black            forward arrows
 ``BACKWARD``           vermillion       backward (error) arrows
@@ -42,6 +43,7 @@ __all__ = [
     "HIDDEN",
     "INPUT",
     "OUTPUT",
+    "DATA",
     "LOSS",
     "FORWARD",
     "BACKWARD",
@@ -93,6 +95,8 @@ HIDDEN = OKABE_ITO["sky_blue"]
 INPUT = "#BBBBBB"
 #: Outputs ``o`` and predictions of the simple RNN.
 OUTPUT = "#8C8C8C"
+#: Measured data series (temperatures, weather): a neutral dark grey, no model quantity.
+DATA = "#4D4D4D"
 #: Losses ``J``: the error colour, because every error flow starts at a loss.
 LOSS = OKABE_ITO["vermillion"]
 #: Forward arrows.

@@ -22,6 +22,8 @@ here, next to the samplers and the two classifiers that the chapter checks them 
 ``sample_ball_projection``  points uniform in the D-ball, from a sphere in D + 2 dimensions
 ``gap_ball_diameter``       :math:`\\sqrt{D} - 1` by brute force over all :math:`k^D` small balls
 ``flow_posterior``          the Bayes posterior of the three classes of ``flow_data``
+``knn_regress``             k-nearest-neighbour regression, for one k or many at once
+``stone_rate``              :math:`-2p/(2p + D)`, the exponent of Stone's optimal rate
 ==========================  ===============================================================
 
 Everything is vectorised: ``D`` and ``eps`` may be arrays and broadcast against each other;
@@ -57,6 +59,8 @@ __all__ = [
     "sample_ball_projection",
     "gap_ball_diameter",
     "flow_posterior",
+    "knn_regress",
+    "stone_rate",
 ]
 
 _lgamma_object = np.frompyfunc(math.lgamma, 1, 1)
@@ -503,3 +507,63 @@ def flow_posterior(x, *, spread=0.12):
     logit = -sq / (2 * spread**2)
     p = np.exp(logit - logit.max(axis=1, keepdims=True))
     return p / p.sum(axis=1, keepdims=True)
+
+
+# --------------------------------------------------------------------------- regression
+
+
+def knn_regress(x_train, y_train, x_test, k):
+    r"""k-nearest-neighbour regression: the mean target of the ``k`` nearest training points,
+
+    .. math:: \hat m_k(\boldsymbol{x}) = \frac1k \sum_{j \in \mathcal N_k(\boldsymbol{x})} y_j ,
+
+    with :math:`\mathcal N_k(\boldsymbol{x})` the indices of the ``k`` training points
+    nearest to :math:`\boldsymbol{x}` (Euclidean; ties broken arbitrarily). ``k`` is an int,
+    giving an ``(m,)`` array, or a 1-d array of ints, giving an ``(m, len(k))`` array with
+    one column per ``k``: all of them cost one sort of the ``max(k)`` nearest (a running
+    mean). Test points are processed in blocks, so memory stays near ``4e6`` distances.
+    """
+    x_train = _points("x_train", x_train)
+    x_test = _points("x_test", x_test, x_train.shape[1])
+    n = x_train.shape[0]
+    if not isinstance(y_train, np.ndarray) or y_train.shape != (n,):
+        raise ValueError(
+            f"y_train must be a numpy array of shape (n,) = ({n},) to match x_train; "
+            f"got {getattr(y_train, 'shape', type(y_train).__name__)}"
+        )
+    if not np.issubdtype(y_train.dtype, np.number) or not np.all(np.isfinite(y_train)):
+        raise ValueError("y_train must hold finite numbers")
+    single = np.ndim(k) == 0
+    ks = np.atleast_1d(np.asarray(k))
+    if ks.ndim != 1 or ks.dtype == bool or not np.issubdtype(ks.dtype, np.integer):
+        raise TypeError(f"k must be a positive int or a 1-d array of them; got {k!r}")
+    if ks.min() < 1 or ks.max() > n:
+        raise ValueError(f"k must lie in 1 .. n = {n} (the training points); got {k!r}")
+    k_max = int(ks.max())
+    block = max(1, 4_000_000 // n)
+    out = np.empty((x_test.shape[0], len(ks)))
+    for start in range(0, x_test.shape[0], block):
+        d = distances(x_test[start : start + block], x_train)
+        near = np.argpartition(d, k_max - 1, axis=1)[:, :k_max]
+        order = np.argsort(np.take_along_axis(d, near, axis=1), axis=1)
+        near = np.take_along_axis(near, order, axis=1)  # nearest first
+        running = np.cumsum(y_train[near], axis=1) / np.arange(1, k_max + 1)
+        out[start : start + block] = running[:, ks - 1]
+    return out[:, 0] if single else out
+
+
+def stone_rate(D, smoothness=1):
+    r"""Exponent of the optimal rate of nonparametric regression (Stone 1982).
+
+    For a target with ``smoothness`` :math:`p` (:math:`p = 1`: Lipschitz; :math:`p = 2`:
+    twice differentiable with bounded second derivatives) of :math:`D` inputs, no estimator's
+    mean squared error can fall faster than :math:`N^{-2p/(2p + D)}` for every such target,
+    and suitable ones reach it; for :math:`p = 1` the k-nearest-neighbour estimate does,
+    with :math:`k \propto N^{2/(2 + D)}` (Györfi et al. 2002, ch. 6). Returns
+    :math:`-2p/(2p + D)`, the slope on log-log axes; ``D`` may be an array.
+    """
+    D = _dims(D)
+    p = float(_nonneg(smoothness, "smoothness"))
+    if p == 0:
+        raise ValueError("smoothness must be > 0")
+    return _result(-2 * p / (2 * p + D))

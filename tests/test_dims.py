@@ -255,3 +255,52 @@ def test_flow_posterior():
     np.testing.assert_array_equal(dims.flow_posterior(x[:, :2]), p)
     with pytest.raises(ValueError, match="2 informative"):
         dims.flow_posterior(np.ones((3, 1)))
+
+
+def test_knn_regress_against_brute_force():
+    rng = np.random.default_rng(3)
+    x_train, x_test = rng.random((40, 3)), rng.random((7, 3))
+    y_train = rng.standard_normal(40)
+    ks = np.array([1, 2, 5, 40])
+    got = dims.knn_regress(x_train, y_train, x_test, ks)
+    assert got.shape == (7, 4)
+    for i, x in enumerate(x_test):
+        order = np.argsort(np.linalg.norm(x_train - x, axis=1))
+        for col, k in enumerate(ks):
+            assert got[i, col] == pytest.approx(y_train[order[:k]].mean(), abs=1e-12)
+    # one k gives one column; k = n averages every training target
+    np.testing.assert_allclose(dims.knn_regress(x_train, y_train, x_test, 5), got[:, 2])
+    np.testing.assert_allclose(got[:, 3], y_train.mean(), atol=1e-12)
+    # blocks of test points: many test points against many training points, same answer
+    x_big = rng.random((4001, 3))
+    y_big = x_big.sum(1)
+    far = dims.knn_regress(x_big, y_big, x_test, 1)
+    nearest = np.argmin(dims.distances(x_test, x_big), axis=1)
+    np.testing.assert_array_equal(far, y_big[nearest])
+
+
+def test_knn_regress_rejects_bad_input():
+    x = np.random.default_rng(0).random((5, 2))
+    y = np.arange(5.0)
+    with pytest.raises(ValueError, match="1 .. n = 5"):
+        dims.knn_regress(x, y, x, 6)
+    with pytest.raises(ValueError, match="1 .. n = 5"):
+        dims.knn_regress(x, y, x, np.array([0, 2]))
+    with pytest.raises(TypeError, match="positive int"):
+        dims.knn_regress(x, y, x, 2.5)
+    with pytest.raises(ValueError, match=r"shape \(n,\) = \(5,\)"):
+        dims.knn_regress(x, y[:4], x, 1)
+    with pytest.raises(ValueError, match=r"\(n, 2\)"):
+        dims.knn_regress(x, y, np.zeros((3, 4)), 1)
+
+
+def test_stone_rate():
+    assert dims.stone_rate(1) == pytest.approx(-2 / 3)
+    assert dims.stone_rate(10) == pytest.approx(-1 / 6)
+    assert dims.stone_rate(2, smoothness=2) == pytest.approx(-2 / 3)
+    rates = dims.stone_rate(np.array([1, 2, 5, 10]))
+    np.testing.assert_allclose(rates, [-2 / 3, -1 / 2, -2 / 7, -1 / 6])
+    with pytest.raises(ValueError):
+        dims.stone_rate(0)
+    with pytest.raises(ValueError):
+        dims.stone_rate(3, smoothness=0)

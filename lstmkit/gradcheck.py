@@ -236,7 +236,9 @@ def numerical_hessian(grad, params, eps=1e-5):
 
     def flat_grad(theta):
         pieces = np.split(theta, splits)
-        g = grad({k: piece.reshape(shape) for k, piece, shape in zip(keys, pieces, shapes)})
+        g = grad(
+            {k: piece.reshape(shape) for k, piece, shape in zip(keys, pieces, shapes, strict=True)}
+        )
         if set(g) != set(keys):
             raise ValueError(f"grad must return the keys {keys}; got {sorted(g)}")
         return np.concatenate([np.asarray(g[k], dtype=np.float64).reshape(-1) for k in keys])

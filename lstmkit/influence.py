@@ -53,7 +53,7 @@ def _sequence(x):
 
 
 def influence(J):
-    r"""``influence[t, s]`` :math:`= \lVert \partial o(t)/\partial x(s) \rVert`, shape ``(T, T)``."""
+    r"""``influence[t, s]`` :math:`= \lVert \partial o(t)/\partial x(s) \rVert`, ``(T, T)``."""
     _checks.float_array("J", J)
     if J.ndim != 3 or J.shape[0] != J.shape[1]:
         raise ValueError(f"J must have shape (T, T, D); got {J.shape}")

@@ -119,8 +119,9 @@ def backward(params, cache, dJ_do):
         raise TypeError(f"cache must be the BiRNNCache of forward(); got {type(cache).__name__}")
     _checks.float_array("dJ_do", dJ_do)
     if dJ_do.shape != cache.o.shape:
-        raise ValueError(f"dJ_do must have the shape of o, (T, B, K) = {cache.o.shape}; "
-                         f"got {dJ_do.shape}")
+        raise ValueError(
+            f"dJ_do must have the shape of o, (T, B, K) = {cache.o.shape}; got {dJ_do.shape}"
+        )
     g_f, d_f = rnn.backward(chain(params, "f"), cache.fwd, dJ_do)
     g_b, d_b = rnn.backward(chain(params, "b"), cache.bwd, np.ascontiguousarray(dJ_do[::-1]))
     grads = {f"{k}_f": g_f[k] for k in KEYS} | {f"{k}_b": g_b[k] for k in KEYS}

@@ -125,8 +125,7 @@ def _vega_csv(name):
     spec = importlib.util.find_spec("vega_datasets")
     if spec is None or not spec.submodule_search_locations:
         raise FileNotFoundError(
-            f"the Seattle data come from the vega_datasets package, which is not "
-            f"installed; {hint}"
+            f"the Seattle data come from the vega_datasets package, which is not installed; {hint}"
         )
     for folder in spec.submodule_search_locations:
         path = Path(folder) / "_data" / name

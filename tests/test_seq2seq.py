@@ -13,12 +13,8 @@ def test_teacher_forced_gradient_matches_finite_differences():
     tokens = rng.integers(0, 3, size=(5, 2))
     targets = rng.integers(0, 3, size=(4, 2))
     _, g_enc, g_dec = s2s.teacher_forced(enc, dec, tokens, targets)
-    e_enc = lk.gradcheck.check(
-        lambda p: s2s.teacher_forced(p, dec, tokens, targets)[0], enc, g_enc
-    )
-    e_dec = lk.gradcheck.check(
-        lambda p: s2s.teacher_forced(enc, p, tokens, targets)[0], dec, g_dec
-    )
+    e_enc = lk.gradcheck.check(lambda p: s2s.teacher_forced(p, dec, tokens, targets)[0], enc, g_enc)
+    e_dec = lk.gradcheck.check(lambda p: s2s.teacher_forced(enc, p, tokens, targets)[0], dec, g_dec)
     assert max(e_enc[k] for k in ("U", "W", "b")) < 1e-6
     assert max(e_dec.values()) < 1e-6
     # the encoder's read-out is fixed: V = I, c = 0, zero gradient

@@ -90,8 +90,11 @@ def spiky_section(D, ax=None, *, width=8.0):
     ax.set(xlim=(-3.6, 3.6), ylim=(-1.6, 1.75), aspect="equal", xticks=[], yticks=[])
     for side in ax.spines.values():
         side.set_visible(False)
-    state = "pokes out of the faces" if out else (
-        "touches the faces" if abs(r_c - 1) < 1e-12 else "inside the stack")
+    state = (
+        "pokes out of the faces"
+        if out
+        else ("touches the faces" if abs(r_c - 1) < 1e-12 else "inside the stack")
+    )
     ax.set_title(f"D = {D}: central ball diameter √D − 1 = {2 * r_c:.2f}, {state}")
     fig.alt = (
         f"Exact plane section of 2^{D} stacked unit cubes through the main diagonal: a "

@@ -40,7 +40,9 @@ from ._draw import MIN_TEXT_PT, restyle
 from .colors import CELL, FORWARD, HIDDEN, INPUT
 from .lstm_diagrams import CIRCUIT, ODYSSEY, LSTMDiagram, equation_arrows
 
-__all__ = ["SIGNAL_EQUATIONS", "LinkedEquations", "lit_edges", "step_arrows", "unrolled_strip"]
+__all__ = [
+    "SIGNAL_EQUATIONS", "LinkedEquations", "alt", "lit_edges", "step_arrows", "unrolled_strip",
+]
 
 #: The slider positions: each signal and the equations (keys of ``EQUATIONS``) that give it.
 SIGNAL_EQUATIONS = {
@@ -82,6 +84,20 @@ def step_arrows(symbol, *, peepholes=True):
         plain, peephole = equation_arrows(key)
         arrows |= plain | (peephole if peepholes else set())
     return frozenset(arrows)
+
+
+def alt(symbol):
+    """The alt text of :class:`LinkedEquations` at ``symbol``: what is lit, in words.
+
+    >>> alt("y")[-61:]
+    'c to tanh(c); o to y; tanh(c) to y. Below, the equation of y.'
+    """
+    lit = "; ".join(f"{a} to {b}" for a, b in sorted(step_arrows(symbol)))
+    return (
+        "The circuit (left) and the Space Odyssey chart (right), peepholes drawn, with "
+        f"the arrows that the equation of {symbol} reads lit and the others faded; lit: "
+        f"{lit}. Below, the equation of {symbol}."
+    )
 
 
 def lit_edges(style, arrows):

@@ -81,6 +81,7 @@ __all__ = [
     "ODYSSEY",
     "PEEPHOLE_EDGES",
     "drawn_edges",
+    "equation_arrows",
     "lstm_circuit",
     "lstm_odyssey",
 ]
@@ -108,15 +109,37 @@ def _terms(node):
     return [node]
 
 
-def _arrows_from_equations():
-    """The arrows of the forward equations of :mod:`lstmkit.equations`, read from their numpy.
+def equation_arrows(key):
+    """The arrows that one forward equation of :mod:`lstmkit.equations` reads, from its numpy.
 
     A term ``W_z.T``-weighted or ``p_i *``-weighted is an arrow from its quantity into the
     equation's output (a peephole when the weight is a ``p``); a product of two quantities
     or a function of one is a node of its own (``"z*i"``, ``"tanh(c)"``) unless it is the
     whole right-hand side; an activation of a pre-activation (``tanh(z_bar)``) is the
-    quantity itself. Returns ``(plain, peephole)`` sets of ``(input, output)`` names.
+    quantity itself and reads no arrow.
+
+    Parameters
+    ----------
+    key : str
+        A forward equation of the vanilla LSTM: ``"z_bar"``, ``"z"``, ... ``"y"``.
+
+    Returns
+    -------
+    (frozenset, frozenset)
+        The plain and the peephole arrows ``(input, output)`` of that equation.
+
+    Examples
+    --------
+    >>> sorted(equation_arrows("z_bar")[0])
+    [('x', 'z'), ('y_prev', 'z')]
+    >>> equation_arrows("o_bar")[1]
+    frozenset({('c', 'o')})
     """
+    eq = equations.EQUATIONS.get(key) if isinstance(key, str) else None
+    if eq is None or eq.kind != "forward" or eq.variant != "vanilla":
+        forward = [k for k, e in equations.EQUATIONS.items()
+                   if e.kind == "forward" and e.variant == "vanilla"]
+        raise ValueError(f"key must be a forward equation, one of {forward}; got {key!r}")
     plain, peephole = set(), set()
 
     def quantity(term):
@@ -129,31 +152,39 @@ def _arrows_from_equations():
         plain.update((n, name) for n in names)
         return name
 
+    out = key.removesuffix("_bar")
+    tree = ast.parse(eq.numpy, mode="eval").body
+    if isinstance(tree, ast.Call) and ast.unparse(tree.args[0]).endswith("_bar"):
+        return frozenset(), frozenset()  # z = tanh(z_bar): the same quantity
+    terms = [t for t in _terms(tree) if not _is_parameter(t)]
+    if len(terms) == 1 and not isinstance(terms[0], ast.Name):  # out is that node
+        term = terms[0]
+        parts = term.args if isinstance(term, ast.Call) else [term.left, term.right]
+        plain.update((quantity(part), out) for part in parts)
+        return frozenset(plain), frozenset(peephole)
+    for term in terms:
+        weighted = isinstance(term, ast.BinOp) and (
+            _is_parameter(term.left) or _is_parameter(term.right)
+        )
+        if not weighted:
+            plain.add((quantity(term), out))
+            continue
+        weight, q = (
+            (term.left, term.right) if _is_parameter(term.left) else (term.right, term.left)
+        )
+        peep = ast.unparse(weight).startswith("p_")
+        (peephole if peep else plain).add((quantity(q), out))
+    return frozenset(plain), frozenset(peephole)
+
+
+def _arrows_from_equations():
+    """The union of :func:`equation_arrows` over the forward equations: ``(plain, peephole)``."""
+    plain, peephole = set(), set()
     for key, eq in equations.EQUATIONS.items():
-        if eq.kind != "forward" or eq.variant != "vanilla":
-            continue
-        out = key.removesuffix("_bar")
-        tree = ast.parse(eq.numpy, mode="eval").body
-        if isinstance(tree, ast.Call) and ast.unparse(tree.args[0]).endswith("_bar"):
-            continue  # z = tanh(z_bar): the same quantity
-        terms = [t for t in _terms(tree) if not _is_parameter(t)]
-        if len(terms) == 1 and not isinstance(terms[0], ast.Name):  # out is that node
-            term = terms[0]
-            parts = term.args if isinstance(term, ast.Call) else [term.left, term.right]
-            plain.update((quantity(part), out) for part in parts)
-            continue
-        for term in terms:
-            weighted = isinstance(term, ast.BinOp) and (
-                _is_parameter(term.left) or _is_parameter(term.right)
-            )
-            if not weighted:
-                plain.add((quantity(term), out))
-                continue
-            weight, q = (
-                (term.left, term.right) if _is_parameter(term.left) else (term.right, term.left)
-            )
-            peep = ast.unparse(weight).startswith("p_")
-            (peephole if peep else plain).add((quantity(q), out))
+        if eq.kind == "forward" and eq.variant == "vanilla":
+            p, q = equation_arrows(key)
+            plain |= p
+            peephole |= q
     return frozenset(plain), frozenset(peephole)
 
 

@@ -5,7 +5,7 @@ r"""One equation at a time in both LSTM drawings, and the block unrolled over th
 ``update(symbol)`` lights, in both drawings, exactly the arrows that the signal's equations
 read, and fades the others. Which arrows those are is not listed here: it is read from the
 equation table (:func:`lstmkit.viz.lstm_diagrams.equation_arrows`, which parses the numpy of
-:data:`lstmkit.equations.EQUATIONS`), and an edge of a drawing is lit when the arrows it
+``lstmkit.equations.EQUATIONS``), and an edge of a drawing is lit when the arrows it
 draws (its ``means``) are among them. The signals, in the order of computation:
 
 =========  ===================================  ==========================================

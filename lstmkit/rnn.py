@@ -60,6 +60,7 @@ __all__ = [
     "hidden_jacobian",
     "spectral_radius",
     "error_by_lag",
+    "marker_gradients",
     "kept_paths",
     "tbptt_gradient",
 ]
@@ -561,6 +562,52 @@ def error_by_lag(params, x):
     seed[-1] = 1.0
     _, deltas = backward(params, cache, seed)
     return np.linalg.norm(deltas.h, axis=2).mean(axis=1)[::-1]
+
+
+def marker_gradients(params, x):
+    r"""How much the last output of each sequence moves with its two marked numbers.
+
+    For the adding problem (:func:`lstmkit.tasks.adding_problem`: channel 0 holds the
+    numbers :math:`v(t)`, channel 1 the two markers at steps :math:`t_1 < t_2`):
+
+    .. math::
+
+        g_i = \frac{\partial o^{(T)}}{\partial v(t_i)}
+            = \big(U^\top \delta a^{(t_i)}\big)_0, \qquad i = 1, 2,
+
+    from one :func:`backward` pass seeded with :math:`\delta o^{(T)} = 1` and zero
+    elsewhere. A network that predicts :math:`v(t_1) + v(t_2)` has :math:`g_1 = g_2 = 1`;
+    one that ignores the first number has :math:`g_1 \approx 0`.
+
+    Parameters
+    ----------
+    params : dict
+        ``U, W, b, V, c`` with ``D = 2`` inputs and ``K = 1`` output.
+    x : ndarray, shape (T, B, 2)
+        Adding-problem inputs, exactly two markers per sequence.
+
+    Returns
+    -------
+    ndarray, shape (B, 2)
+        :math:`g_1, g_2` of every sequence.
+    """
+    shapes, dtype = _checks.params(params, PARAM_SHAPES)
+    if shapes["K"] != 1 or shapes["D"] != 2:
+        raise ValueError(
+            "marker_gradients needs D = 2 inputs and K = 1 output; "
+            f"got D = {shapes['D']}, K = {shapes['K']}"
+        )
+    _checks.data("x", x, ("T", "B", "D"), shapes, dtype)
+    marked = x[:, :, 1] != 0
+    if not np.all(marked.sum(axis=0) == 2):
+        raise ValueError("every sequence of x needs exactly two markers in channel 1")
+    cache = forward(params, x)
+    seed = np.zeros_like(cache.o)
+    seed[-1] = 1.0
+    _, deltas = backward(params, cache, seed)
+    steps = np.nonzero(marked.T)[1].reshape(-1, 2)  # (B, 2): t_1 - 1, t_2 - 1
+    rows = np.arange(x.shape[1])[:, None]
+    return deltas.x[steps, rows, 0]
 
 
 def _tbptt_blocks(T, k1, k2):

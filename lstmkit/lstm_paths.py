@@ -17,7 +17,9 @@ with :math:`A = \operatorname{diag}(f + c(t-1) \odot \sigma'(\bar f) \odot p_f +
 + \operatorname{diag}(z \odot \sigma'(\bar\imath)) R_i + \operatorname{diag}(c(t-1) \odot
 \sigma'(\bar f)) R_f` and :math:`g = dy(t)/dc(t) = o \odot h'(c) + h(c) \odot \sigma'(\bar o)
 \odot p_o` (all at step :math:`t`; :math:`h = \tanh`). Its products over steps are the exact
-long-range Jacobians, R_o paths included.
+long-range Jacobians, R_o paths included. :func:`ledger` splits every :math:`\delta c(t)` into
+its five branches and every :math:`\delta y(t)` into its own loss and four recurrent terms, and
+:func:`shares` measures each part along the delta it belongs to.
 """
 
 import numpy as np
@@ -30,6 +32,10 @@ __all__ = [
     "state_jacobian",
     "cell_jacobian_long",
     "state_jacobian_products",
+    "C_BRANCHES",
+    "Y_TERMS",
+    "ledger",
+    "shares",
 ]
 
 #: The variables :func:`nudged_loss` can move.
@@ -144,3 +150,78 @@ def state_jacobian_products(params, cache):
     for lag in range(1, n):
         prods[lag] = prods[lag - 1] @ state_jacobian(params, cache, n - lag)
     return prods
+
+
+#: The five branches of :math:`\delta c(t)`, named by the child each one goes through.
+C_BRANCHES = ("y", "o_bar", "c_next", "f_bar_next", "i_bar_next")
+#: The five terms of :math:`\delta y(t)`: its own loss, then one per recurrent matrix.
+Y_TERMS = ("loss", "z_bar_next", "i_bar_next", "f_bar_next", "o_bar_next")
+
+
+def _next(a):
+    # a(t+1) at index t, zero after the last step
+    return np.concatenate([a[1:], np.zeros_like(a[:1])])
+
+
+def ledger(params, cache, deltas, dJ_dy):
+    r"""Every delta of :func:`lstmkit.lstm.backward` split into the paths it collects.
+
+    Two dicts of ``(T, B, H)`` arrays. The branches of :math:`\delta c(t)`
+    (``C_BRANCHES``), which add up to ``deltas.c``:
+
+    .. math::
+
+        \delta c(t) = \underbrace{\delta y(t) \odot o(t) \odot h'(c(t))}_{y}
+        + \underbrace{p_o \odot \delta\bar o(t)}_{\bar o}
+        + \underbrace{\delta c(t+1) \odot f(t+1)}_{c\ \text{next}}
+        + \underbrace{p_f \odot \delta\bar f(t+1)}_{\bar f\ \text{next}}
+        + \underbrace{p_i \odot \delta\bar\imath(t+1)}_{\bar\imath\ \text{next}}
+
+    and the terms of :math:`\delta y(t)` (``Y_TERMS``), which add up to ``deltas.y``:
+    ``dJ_dy`` (the loss of step :math:`t`) and :math:`R_\star^\top\delta\bar\star(t+1)` for
+    :math:`\star = z, i, f, o`. ``cache`` from :func:`lstmkit.lstm.forward`, ``deltas`` and
+    ``dJ_dy (T, B, H)`` as given to and returned by :func:`lstmkit.lstm.backward`.
+    """
+    lstm._check_cache(params, cache)
+    if not hasattr(deltas, "c") or not hasattr(deltas, "y"):
+        raise TypeError("deltas must be the LSTMDeltas of lk.lstm.backward")
+    dJ_dy = np.asarray(dJ_dy)
+    for name, a in (("deltas.c", deltas.c), ("deltas.y", deltas.y), ("dJ_dy", dJ_dy)):
+        if a.shape != cache.c.shape:
+            raise ValueError(f"{name} must have shape (T, B, H) = {cache.c.shape}; got {a.shape}")
+    p_i, p_f, p_o = (params.get(k, 0.0) for k in lstm.PEEPHOLES)
+    dh = lstm._h(cache.c, cache.variant, derivative=True)
+    c_parts = {
+        "y": deltas.y * cache.o * dh,
+        "o_bar": p_o * deltas.o_bar,
+        "c_next": _next(deltas.c * cache.f),
+        "f_bar_next": _next(p_f * deltas.f_bar),
+        "i_bar_next": _next(p_i * deltas.i_bar),
+    }
+    y_parts = {"loss": dJ_dy.copy()}
+    for g in lstm.SIGNALS:
+        y_parts[f"{g}_bar_next"] = _next(getattr(deltas, f"{g}_bar") @ params[f"R_{g}"])
+    return c_parts, y_parts
+
+
+def shares(parts, total):
+    r"""Each part's component along ``total``, per step, as a share of ``total``'s length.
+
+    ``parts`` a dict of ``(T, B, H)`` arrays that add up to ``total (T, B, H)``. Returns a
+    dict of ``(T,)`` arrays :math:`\langle \text{part}(t), \text{total}(t)\rangle /
+    \lVert\text{total}(t)\rVert^2` over batch and units: the shares of one step add up to 1
+    (0 at a step where ``total`` is 0). A share above 1 or below 0 is a part that another
+    part partly cancels.
+    """
+    total = np.asarray(total)
+    if total.ndim != 3:
+        raise ValueError(f"total must have shape (T, B, H); got {total.shape}")
+    for name, part in parts.items():
+        if np.shape(part) != total.shape:
+            raise ValueError(f"part {name!r} must have the shape of total {total.shape}")
+    squared = np.sum(total * total, axis=(1, 2))
+    safe = np.where(squared > 0, squared, 1.0)
+    return {
+        name: np.where(squared > 0, np.sum(part * total, axis=(1, 2)) / safe, 0.0)
+        for name, part in parts.items()
+    }

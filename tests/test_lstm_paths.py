@@ -163,3 +163,74 @@ def test_state_jacobian_products_multiply_the_one_step_jacobians():
     np.testing.assert_allclose(
         long, lstm_paths.cell_jacobian_long(params, cache, 3), rtol=1e-12, atol=1e-15
     )
+
+
+@pytest.mark.parametrize("variant", lstm.VARIANTS)
+@pytest.mark.parametrize("peepholes", [True, False])
+def test_ledger_parts_add_up_to_the_deltas_of_backward(peepholes, variant):
+    params, x, target = small(4, peepholes=peepholes)
+    cache = lstm.forward(params, x, variant=variant)
+    _, deltas = lstm.backward(params, cache, cache.y - target)
+    c_parts, y_parts = lstm_paths.ledger(params, cache, deltas, cache.y - target)
+    assert tuple(c_parts) == lstm_paths.C_BRANCHES and tuple(y_parts) == lstm_paths.Y_TERMS
+    np.testing.assert_allclose(sum(c_parts.values()), deltas.c, rtol=1e-12, atol=1e-15)
+    np.testing.assert_allclose(sum(y_parts.values()), deltas.y, rtol=1e-12, atol=1e-15)
+    # nothing comes back from after the last step; no peepholes, no peephole branches
+    for parts in (c_parts, y_parts):
+        for name, part in parts.items():
+            if name.endswith("next"):
+                assert np.all(part[-1] == 0)
+    if not peepholes:
+        assert not any(np.any(c_parts[k]) for k in ("o_bar", "f_bar_next", "i_bar_next"))
+    # every recurrent term matters here (without a forget gate, delta f_bar is 0)
+    for name in lstm_paths.Y_TERMS[1:]:
+        if variant == "no_forget_gate" and name == "f_bar_next":
+            assert not np.any(y_parts[name])
+            continue
+        partial = sum(v for k, v in y_parts.items() if k != name)
+        assert gradcheck.rel_error(partial[:-1], deltas.y[:-1]) > 1e-3
+
+
+def test_ledger_branch_via_the_next_cell_is_that_path_by_finite_differences():
+    # move c(t) only in c(t+1) = ... + c(t) f(t+1): the change of J is the "c_next" branch
+    params, x, target = small(5)
+    cache = lstm.forward(params, x)
+    _, deltas = lstm.backward(params, cache, cache.y - target)
+    c_parts, _ = lstm_paths.ledger(params, cache, deltas, cache.y - target)
+
+    def loss(y):
+        return 0.5 * float(np.sum((y - target) ** 2))
+
+    t = 1
+    numeric = gradcheck.numerical_grad(
+        lambda e: lstm_paths.nudged_loss(params, x, loss, "c", t + 1, cache.f[t + 1, 0] * e),
+        np.zeros(H),
+    )
+    assert gradcheck.rel_error(c_parts["c_next"][t, 0], numeric) < 1e-7
+
+
+def test_shares_add_up_to_one_and_measure_along_the_total():
+    rng = np.random.default_rng(0)
+    parts = {k: rng.standard_normal((4, 2, 3)) for k in "abc"}
+    total = sum(parts.values())
+    total[2] = 0.0
+    parts["c"][2] = -parts["a"][2] - parts["b"][2]
+    got = lstm_paths.shares(parts, total)
+    np.testing.assert_allclose(sum(got.values())[[0, 1, 3]], 1.0, rtol=1e-12)
+    assert all(got[k][2] == 0 for k in got)
+    t0 = total[0].ravel()
+    assert got["a"][0] == pytest.approx(parts["a"][0].ravel() @ t0 / (t0 @ t0), rel=1e-12)
+
+
+def test_ledger_and_shares_reject_bad_shapes():
+    params, x, target = small()
+    cache = lstm.forward(params, x)
+    _, deltas = lstm.backward(params, cache, cache.y - target)
+    with pytest.raises(ValueError, match=r"dJ_dy must have shape \(T, B, H\)"):
+        lstm_paths.ledger(params, cache, deltas, target[:-1])
+    with pytest.raises(TypeError, match="LSTMDeltas"):
+        lstm_paths.ledger(params, cache, {"c": deltas.c}, target)
+    with pytest.raises(ValueError, match="total must have shape"):
+        lstm_paths.shares({}, np.zeros((3, 2)))
+    with pytest.raises(ValueError, match="part 'a' must have the shape"):
+        lstm_paths.shares({"a": np.zeros((3, 2, 2))}, np.zeros((3, 2, 1)))

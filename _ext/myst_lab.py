@@ -12,10 +12,12 @@ nothing).
 1. **References to another notebook.** ``{ref}`ch2-bptt``` in chapter 5 becomes the markdown
    link ``[Backpropagation through time](02_simple_rnn.ipynb#ch2-bptt)`` (text: the title of
    the target's heading, or the explicit text of ``{ref}`text <label>```). A click opens the
-   other notebook (at its top: JupyterLab 4.6 looks for the anchor before jupyterlab-myst has
-   rendered the heading). ``_ext/jupyterlab-overrides.json``, which ``make venv`` installs,
-   sets ``windowingMode: none``: jupyterlab-myst resolves a reference to a cell further down
-   only when every cell is rendered.
+   other notebook at that heading: JupyterLab 4.6 alone would leave it at its top (it looks
+   for the anchor before jupyterlab-myst has rendered the heading that carries it), so the
+   book's small JupyterLab extension ``_ext/labextension`` makes the notebook wait for the
+   heading and scroll to it. ``_ext/jupyterlab-overrides.json`` sets ``windowingMode: none``:
+   jupyterlab-myst resolves a reference to a cell further down only when every cell is
+   rendered. ``make venv`` installs both into the environment.
 2. **Citations.** ``{cite:t}`greff2017lstm``` becomes ``[Greff et al. (2017)](#cite-greff2017lstm)``
    and ``{cite:p}`a,b``` becomes ``([A, 2001](#cite-a); [B, 2002](#cite-b))``; a last cell,
    "References", lists the works the notebook cites (from ``references.bib``), one target

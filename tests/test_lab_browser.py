@@ -16,12 +16,15 @@ from lab import (
     ERROR_OUTPUT,
     WIDGET_ERROR,
     chapter_notebooks,
+    in_view,
     jupyterlab,
     live_sliders,
     open_notebook,
     press_and_wait_for_new_picture,
     raw_myst,
     run_all,
+    target_offset,
+    wait_in_view,
 )
 
 NOTEBOOKS = chapter_notebooks()
@@ -82,11 +85,13 @@ def test_notebook_runs_and_its_sliders_move_in_jupyterlab(lab_and_browser, name)
         lab.shutdown_kernels()
 
 
-def test_a_reference_to_another_chapter_opens_that_notebook(lab_and_browser):
-    """A click on a link that _ext/myst_lab.py made from {ref} opens the other notebook.
+def test_a_reference_opens_its_target_in_view(lab_and_browser, tmp_path):
+    """A click on a reference lands at its target, in another notebook and in the same one.
 
-    (At its top: JupyterLab 4.6 looks for the anchor before jupyterlab-myst renders the heading
-    that carries it, so the test asserts the notebook and the target, not a scroll position.)
+    Another chapter: the link _ext/myst_lab.py made from {ref} opens that notebook, and the
+    book's extension (_ext/labextension) scrolls to the heading once jupyterlab-myst has
+    rendered it (JupyterLab alone leaves the notebook at its top). Then a {ref} within that
+    notebook, rendered by jupyterlab-myst, scrolls to its section. Screenshots in ``tmp_path``.
     """
     lab, browser = lab_and_browser
     context = browser.new_context(viewport={"width": 1280, "height": 900})
@@ -99,16 +104,27 @@ def test_a_reference_to_another_chapter_opens_that_notebook(lab_and_browser):
         link = page.locator(f".jp-MarkdownCell {selector}").first
         link.scroll_into_view_if_needed()
         link.click()
-        current = page.locator(".lm-DockPanel-tabBar .lm-TabBar-tab.lm-mod-current")
         page.wait_for_function(
             "() => document.querySelector('.lm-DockPanel-tabBar .lm-mod-current')"
             "?.textContent.includes('02_simple_rnn.ipynb')",
             timeout=30_000,
         )
-        assert "02_simple_rnn.ipynb" in current.inner_text()
-        target = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) [id='ch2-bptt']")
-        target.wait_for(state="attached", timeout=60_000)
-        assert "Backpropagation through time" in target.inner_text()  # the link's text
+        wait_in_view(page, "ch2-bptt")
+        heading = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) [id='ch2-bptt']")
+        assert "Backpropagation through time" in heading.inner_text()  # the link's text
+        page.wait_for_timeout(2000)  # the cells above it have rendered: it stays in view
+        landed = target_offset(page, "ch2-bptt")
+        assert in_view(landed), landed
+        page.screenshot(path=tmp_path / "cross-chapter-ch2-bptt.png")
+
+        # a reference within the notebook, to a section far below the link
+        same = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) a[href='#ch2-truncated']")
+        same = same.locator("visible=true").first
+        same.scroll_into_view_if_needed()
+        assert not in_view(target_offset(page, "ch2-truncated"))
+        same.click()
+        wait_in_view(page, "ch2-truncated", timeout=30_000)
+        page.screenshot(path=tmp_path / "same-notebook-ch2-truncated.png")
         assert rec.errors == [], rec.errors
     finally:
         context.close()

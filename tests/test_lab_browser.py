@@ -7,13 +7,21 @@ stderr), on a widget that failed to render, on a browser console error and on an
 that leaves 127.0.0.1. Then it presses ArrowRight on every live slider and expects a new
 picture within one second. Before running, every rendered markdown cell must read as text:
 no raw MyST markup (jupyterlab-myst renders it; _ext/myst_lab.py converts what it cannot),
-and opening the notebook logs no console error.
+every code listing the book includes from lstmkit shows its code, every heading another
+chapter links to carries its label as id, a solution is one dropdown ("Solution to
+Exercise 2.1", not "Start of ..."), no empty markdown cell takes room, and opening the
+notebook logs no console error.
 """
+
+import json
+import sys
 
 import pytest
 from browser import PageRecorder, launch
 from lab import (
+    CHAPTERS,
     ERROR_OUTPUT,
+    ROOT,
     WIDGET_ERROR,
     chapter_notebooks,
     in_view,
@@ -27,9 +35,31 @@ from lab import (
     wait_in_view,
 )
 
+sys.path.insert(0, str(ROOT / "_ext"))
+import myst_lab  # noqa: E402
+
 NOTEBOOKS = chapter_notebooks()
 # Notebooks that must have live sliders (every chapter has at least one).
 WITH_SLIDERS = [n for n in NOTEBOOKS if n[:2].isdigit()]
+
+
+def _markdown(name):
+    cells = json.loads((CHAPTERS / name).read_text(encoding="utf-8"))["cells"]
+    return [myst_lab._source(c) for c in cells if c["cell_type"] == "markdown"]
+
+
+def listings(name):
+    """The code of each listing ``name`` includes from lstmkit (literalinclude), as in the book."""
+    return [code for text in _markdown(name) for code in myst_lab.listings(text)]
+
+
+def linked_labels(name):
+    """The labels in ``name`` that the other notebooks link to (myst_lab's converted {ref})."""
+    found = set()
+    for other in NOTEBOOKS:
+        for text in _markdown(other) if other != name else []:
+            found |= {label for _, where, label in myst_lab.NB_LINK.findall(text) if where == name}
+    return sorted(found)
 
 
 @pytest.fixture(scope="module")
@@ -53,6 +83,25 @@ def test_notebook_runs_and_its_sliders_move_in_jupyterlab(lab_and_browser, name)
         raw = raw_myst(page)
         assert raw == [], f"{name}: {len(raw)} markdown cells show raw MyST: {raw[:5]}"
         assert rec.errors == [], f"{name}: console errors on opening {rec.errors[:5]}"
+        ids = set(
+            page.evaluate(
+                "() => [...document.querySelectorAll('.jp-Notebook [id]')].map(e => e.id)"
+            )
+        )
+        missing = [label for label in linked_labels(name) if label not in ids]
+        assert missing == [], f"{name}: other chapters link to {missing}, not rendered here"
+        shown = page.evaluate(
+            "() => [...document.querySelectorAll('.jp-MarkdownCell pre')].map(p => p.textContent)"
+        )
+        looks = page.evaluate(
+            """() => [...document.querySelectorAll('.jp-Notebook .jp-MarkdownCell')].map(c => [
+                c.offsetHeight > 0 && !c.innerText.trim() && !c.querySelector('img, svg'),
+                /(Start|End) of (Solution|Exercise)/.test(c.innerText)])"""
+        )
+        assert not any(empty for empty, _ in looks), f"{name}: an empty markdown cell shows"
+        assert not any(gate for _, gate in looks), f"{name}: a solution reads 'Start of'"
+        for code in listings(name):
+            assert any(code.strip() in text for text in shown), f"{name}: listing not shown {code}"
         run_all(page)
         errors = page.locator(ERROR_OUTPUT)
         assert errors.count() == 0, f"{name}: {errors.first.inner_text()[:2000]}"

@@ -12,6 +12,9 @@
  * (JupyterLab's own search, run then, looks for the label in a data-jupyter-id attribute,
  * which jupyterlab-myst does not write: so even a rendered heading would not be found.)
  *
+ * It also hides a markdown cell that renders to nothing: the page front matter that numbers the
+ * exercises, and the commented-out end of a solution (_ext/myst_lab.py writes both).
+ *
  * It is written by hand, without a build step, as the module-federation container JupyterLab
  * loads (window._JUPYTERLAB[name] with init/get); it imports nothing (it reaches the notebook
  * widgets through app.docRegistry), so it shares no package with JupyterLab. `make venv`
@@ -101,11 +104,19 @@ var _JUPYTERLAB;
     };
   }
 
+  // A markdown cell whose rendering is empty takes no room (a reader's empty cell renders
+  // JupyterLab's placeholder text, so it stays).
+  var STYLE = ".jp-Notebook .jp-MarkdownCell.jp-mod-rendered:has(.myst:empty) { display: none; }";
+
   var plugin = {
     id: NAME + ":plugin",
     description: "Open a notebook at the heading a link names, once it is rendered.",
     autoStart: true,
     activate: function (app) {
+      var style = document.createElement("style");
+      style.id = NAME + "-style";
+      style.textContent = STYLE;
+      document.head.appendChild(style);
       var registry = app.docRegistry;
       var hooked = false;
       function hook() {

@@ -33,15 +33,20 @@ SOURCES := _config.yml _toc.yml references.bib requirements.txt pyproject.toml _
 venv: $(STAMP)
 
 # JupyterLab defaults of the book's environment (see _ext/myst_lab.py): every cell rendered at
-# once, so jupyterlab-myst resolves references to cells further down.
+# once, so jupyterlab-myst resolves references to cells further down. And the book's own small
+# JupyterLab extension (_ext/labextension, no build step): a link to another chapter opens it
+# at the heading it names.
 LAB_OVERRIDES := $(VENV)/share/jupyter/lab/settings/overrides.json
+LAB_LINKS     := $(VENV)/share/jupyter/labextensions/following-the-flow-links
 
-$(STAMP): requirements.txt pyproject.toml _ext/jupyterlab-overrides.json
+$(STAMP): requirements.txt pyproject.toml _ext/jupyterlab-overrides.json \
+          _ext/labextension/package.json _ext/labextension/static/remoteEntry.js
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -r requirements.txt
 	@mkdir -p $(dir $(LAB_OVERRIDES))
 	cp _ext/jupyterlab-overrides.json $(LAB_OVERRIDES)
+	rm -rf $(LAB_LINKS) && cp -r _ext/labextension $(LAB_LINKS)
 	@touch $@
 
 book: $(STAMP)

@@ -4,7 +4,8 @@ JupyterLab renders markdown cells with the ``jupyterlab-myst`` extension (pinned
 requirements.txt). It understands most of the MyST the chapters are written in: admonitions,
 ``(label)=`` lines, ``{exercise}``, gated ``{solution-start}``/``{solution-end}``, ``$$ ... $$
 (label)`` equations, and ``{ref}``/``{eq}``/``{numref}`` to a target *in the same notebook*.
-It renders one notebook at a time, though, and has no bibliography, so four things need help.
+It renders one notebook at a time, though, reads no file, and has no bibliography, so five things
+need help.
 This script is their one home: a chapter keeps writing standard MyST, and this script rewrites
 each notebook into the form both front ends read (idempotent: running it twice changes
 nothing).
@@ -12,10 +13,12 @@ nothing).
 1. **References to another notebook.** ``{ref}`ch2-bptt``` in chapter 5 becomes the markdown
    link ``[Backpropagation through time](02_simple_rnn.ipynb#ch2-bptt)`` (text: the title of
    the target's heading, or the explicit text of ``{ref}`text <label>```). A click opens the
-   other notebook (at its top: JupyterLab 4.6 looks for the anchor before jupyterlab-myst has
-   rendered the heading). ``_ext/jupyterlab-overrides.json``, which ``make venv`` installs,
-   sets ``windowingMode: none``: jupyterlab-myst resolves a reference to a cell further down
-   only when every cell is rendered.
+   other notebook at that heading: JupyterLab 4.6 alone would leave it at its top (it looks
+   for the anchor before jupyterlab-myst has rendered the heading that carries it), so the
+   book's small JupyterLab extension ``_ext/labextension`` makes the notebook wait for the
+   heading and scroll to it. ``_ext/jupyterlab-overrides.json`` sets ``windowingMode: none``:
+   jupyterlab-myst resolves a reference to a cell further down only when every cell is
+   rendered. ``make venv`` installs both into the environment.
 2. **Citations.** ``{cite:t}`greff2017lstm``` becomes ``[Greff et al. (2017)](#cite-greff2017lstm)``
    and ``{cite:p}`a,b``` becomes ``([A, 2001](#cite-a); [B, 2002](#cite-b))``; a last cell,
    "References", lists the works the notebook cites (from ``references.bib``), one target
@@ -23,14 +26,28 @@ nothing).
 3. **Numbers per chapter.** A first markdown cell holds the page front matter
    ``numbering: {enumerator: "N.%s"}``, so JupyterLab numbers exercises and equations
    "Exercise 2.3" and "(2.3)", as the book does (``numfig_secnum_depth: 1`` in _config.yml).
-4. **Folded solutions.** Code cells between ``{solution-start}`` and ``{solution-end}`` get
-   ``"jupyter": {"source_hidden": true, "outputs_hidden": true}``: JupyterLab folds them, as
-   the book's solution dropdown does.
+4. **Folded solutions.** jupyterlab-myst renders a gated solution, which spans cells, as
+   "Start of Solution to Exercise 2.1" and an empty "End of" bar. In each notebook the
+   ``{solution-start}`` directive is commented out (``%`` lines, which neither front end
+   shows) above a ``{solution}`` directive holding the rest of its cell, a dropdown titled
+   "Solution to Exercise 2.1"; ``{solution-end}`` is commented out the same way. Code cells
+   between the two get ``"jupyter": {"source_hidden": true, "outputs_hidden": true}``:
+   JupyterLab folds them, as the book's solution dropdown does. A cell that is left empty
+   (only the end marker, or only the front matter of 3) renders to nothing, and the book's
+   JupyterLab extension hides it.
+5. **Code listings.** A ``literalinclude`` of ``lstmkit`` code would be an empty line in
+   JupyterLab (jupyterlab-myst does not read files). The directive is kept, commented out
+   (``%`` lines, which neither front end shows), above a ``python`` code block holding the
+   lines it selects, as Sphinx's own reader selects them (``:pyobject:``, ``:lines:``,
+   ``:start-at:``, ``:dedent:``, ...). A change to the included code makes the notebook
+   "not converted" until ``make myst`` copies it again.
 
 The two added cells carry the tag ``remove-cell``: the book does not show them (it has its
 bibliography page). For the book, this module is also a Sphinx extension (``_config.yml``):
 on ``source-read`` it turns the links of 1 and 2 back into ``{ref}`` and ``{cite:p}``/``{cite:t}``
-roles, so Sphinx resolves, numbers and checks them exactly as before (``-W -n``).
+roles, the solutions of 4 back into gated ones and the listings of 5 back into
+``literalinclude``, so Sphinx resolves, numbers, checks
+and includes them exactly as before (``-W -n``).
 
 Usage (``make notebooks`` and ``make myst`` run it on every notebook)::
 
@@ -74,6 +91,32 @@ CITE_LINK = rf"\[[^\[\]]*\]\(#{CITE_PREFIX}({KEY})\)"
 CITE_P = re.compile(rf"\(({CITE_LINK}(?:; {CITE_LINK})*)\)")
 CITE_T = re.compile(CITE_LINK)
 NB_LINK = re.compile(r"\[((?:[^\[\]]|\[[^\[\]]*\])*)\]\(([\w.-]+\.(?:ipynb|md))#([\w.:-]+)\)")
+# a literalinclude directive (native), and the same directive commented out (% lines) above the
+# code it includes (portable)
+_INCLUDE = r"(?P<fence>`{3,}|:{3,})\{literalinclude\}[ \t]+(?P<path>\S+)[ \t]*\n"
+INCLUDE = re.compile(rf"^{_INCLUDE}(?P<options>(?:[ \t]*:[\w-]+:.*\n)*)(?P=fence)[ \t]*$", re.M)
+INCLUDED = re.compile(
+    rf"^% {_INCLUDE}(?P<options>(?:% [ \t]*:[\w-]+:.*\n)*)% (?P=fence)[ \t]*\n"
+    r"(?P<code_fence>`{3,})python\n(?:.*\n)*?(?P=code_fence)[ \t]*$",
+    re.M,
+)
+INCLUDE_OPTION = re.compile(r"^[ \t]*:([\w-]+):[ \t]*(.*?)[ \t]*$")
+# a gated solution's start directive and the rest of its cell (native); the same directive
+# commented out above a {solution} directive that holds the rest of the cell (portable)
+SOLUTION_START = re.compile(
+    r"^(?P<directive>(?P<fence>`{3,}|:{3,})\{solution-start\}[ \t]+(?P<label>\S+)[ \t]*\n"
+    r"(?P<options>(?:[ \t]*:[\w-]+:.*\n)*)(?P=fence)[ \t]*)(?P<rest>(?:\n.*)*)\Z",
+    re.M,
+)
+SOLUTION_STARTED = re.compile(
+    r"^(?P<commented>% (?P<fence>`{3,}|:{3,})\{solution-start\}.*\n(?:% .*\n)*?"
+    r"% (?P=fence)[ \t]*)\n"
+    r"(?P<colons>:{4,})\{solution\}[ \t]+\S+(?P<body>(?:\n.*)*?)\n(?P=colons)\Z",
+    re.M,
+)
+_END = r"(?P<fence>`{3,}|:{3,})\{solution-end\}[ \t]*\n"
+SOLUTION_END = re.compile(rf"^{_END}(?P=fence)[ \t]*$", re.M)
+SOLUTION_ENDED = re.compile(rf"^% {_END}% (?P=fence)[ \t]*$", re.M)
 
 
 # --------------------------------------------------------------------------- the book's data
@@ -99,7 +142,8 @@ def _markdown_sources(path):
     if path.suffix == ".md":
         return [path.read_text(encoding="utf-8")]
     nb = json.loads(path.read_text(encoding="utf-8"))
-    return [_source(c) for c in nb["cells"] if c["cell_type"] == "markdown" and not _ours(c)]
+    texts = [_source(c) for c in nb["cells"] if c["cell_type"] == "markdown" and not _ours(c)]
+    return [_structure_native(text) for text in texts]  # not the included code
 
 
 def labels(directory=CHAPTERS):
@@ -193,8 +237,87 @@ def _keys(text):
     return keys
 
 
-def to_portable(text, notebook, targets):
-    """Native MyST -> the form both front ends render (``notebook``: this file's name)."""
+def included(path, options, directory=CHAPTERS):
+    """The code a ``literalinclude`` of ``path`` (relative to ``directory``) shows in the book.
+
+    ``options``: the directive's options as written (``{"pyobject": "backward", ...}``). Sphinx's
+    own reader selects the lines (``pyobject``, ``lines``, ``start-at``, ``dedent``, ...), so
+    JupyterLab shows exactly what the book shows.
+    """
+    from types import SimpleNamespace
+
+    from sphinx.directives.code import LiteralIncludeReader
+
+    numeric = ("dedent", "tab-width", "lineno-start")
+    parsed = {k: (int(v) if k in numeric and v else v or None) for k, v in options.items()}
+    config = SimpleNamespace(source_encoding="utf-8-sig")
+    text, _ = LiteralIncludeReader(str(directory / path), parsed, config).read()
+    return text
+
+
+def _include_options(match):
+    lines = [re.sub(r"^% ", "", line) for line in match.group("options").splitlines()]
+    return dict(INCLUDE_OPTION.match(line).groups() for line in lines)
+
+
+def listings(text, directory=CHAPTERS):
+    """The code of each ``literalinclude`` in ``text`` (native or converted), as the book shows."""
+    native = _structure_native(text)
+    found = INCLUDE.finditer(native)
+    return [included(m.group("path"), _include_options(m), directory) for m in found]
+
+
+def _include_portable(match, directory):
+    code = included(match.group("path"), _include_options(match), directory).rstrip("\n")
+    longest = max((len(run) for run in re.findall(r"`+", code)), default=0)
+    fence = "`" * max(3, longest + 1)
+    directive = [f"% {line}" for line in match.group(0).splitlines()]
+    return "\n".join([*directive, f"{fence}python", code, fence])
+
+
+def _include_native(match):
+    lines = match.group(0).splitlines()
+    directive = [line[2:] for line in lines if line.startswith("% ")]
+    return "\n".join(directive)
+
+
+def _solution_portable(match):
+    rest = match.group("rest")
+    if "{solution-end}" in rest:
+        return match.group(0)  # a solution within one cell: jupyterlab-myst renders it as it is
+    longest = max((len(run) for run in re.findall(r"^\s*(:{3,})", rest, re.M)), default=0)
+    colons = ":" * max(4, longest + 1)
+    options = match.group("options").splitlines()
+    directive = [f"% {line}" for line in match.group("directive").splitlines()]
+    opening = f"{colons}{{solution}} {match.group('label')}"
+    return "\n".join([*directive, opening, *options]) + rest + "\n" + colons
+
+
+def _solution_native(match):
+    directive = "\n".join(line[2:] for line in match.group("commented").splitlines())
+    options = directive.splitlines()[1:-1]
+    prefix = "".join("\n" + line for line in options)
+    assert match.group("body").startswith(prefix), match.group(0)
+    return directive + match.group("body")[len(prefix) :]
+
+
+def _comment(match):
+    return "\n".join(f"% {line}" for line in match.group(0).splitlines())
+
+
+def _uncomment(match):
+    return "\n".join(line[2:] for line in match.group(0).splitlines())
+
+
+def _structure_native(text):
+    """Undo 4 and 5 of the module docstring: the gated solutions and the literalincludes."""
+    text = SOLUTION_ENDED.sub(_uncomment, SOLUTION_STARTED.sub(_solution_native, text))
+    return INCLUDED.sub(_include_native, text)
+
+
+def to_portable(text, notebook, targets, directory=CHAPTERS):
+    """Native MyST -> the form both front ends render (``notebook``: this file's name in
+    ``directory``)."""
 
     def ref(match):
         body = match.group(1)
@@ -221,7 +344,9 @@ def to_portable(text, notebook, targets):
 
     text = REF_ROLE.sub(ref, text)
     CROSS_ROLE.sub(cross, text)
-    return CITE_ROLE.sub(cite, text)
+    text = CITE_ROLE.sub(cite, text)
+    text = INCLUDE.sub(lambda m: _include_portable(m, directory), text)  # after roles: code stays
+    return SOLUTION_END.sub(_comment, SOLUTION_START.sub(_solution_portable, text))
 
 
 def to_native(text, targets):
@@ -238,6 +363,7 @@ def to_native(text, targets):
         keys = re.findall(rf"\(#{CITE_PREFIX}({KEY})\)", match.group(1))
         return "{cite:p}`" + ",".join(keys) + "`"
 
+    text = _structure_native(text)  # first: the included code is not converted
     text = CITE_P.sub(cite_p, text)
     text = CITE_T.sub(lambda m: f"{{cite:t}}`{m.group(1)}`", text)
     return NB_LINK.sub(nb_link, text)

@@ -289,3 +289,33 @@ def raw_myst(page, timeout=30_000):
         if match:
             found.append((n, text[max(0, match.start() - 60) : match.end() + 60]))
     return found
+
+
+# Where an element with ``id`` sits in the notebook shown: its top, measured from the top of the
+# notebook's scroll area, and that area's height (pixels), or null while it is not rendered.
+_TARGET_OFFSET = """id => {
+    const panel = document.querySelector('.jp-NotebookPanel:not(.lm-mod-hidden)');
+    const target = panel && panel.querySelector(`[id="${CSS.escape(id)}"]`);
+    if (!target) return null;
+    const area = panel.querySelector('.jp-WindowedPanel-outer').getBoundingClientRect();
+    return {top: target.getBoundingClientRect().top - area.top, height: area.height};
+}"""
+
+
+def target_offset(page, label):
+    """``{"top": px, "height": px}`` of the element ``label`` in the notebook shown, or None."""
+    return page.evaluate(_TARGET_OFFSET, label)
+
+
+_IN_VIEW = "o.top >= 0 && o.top <= o.height / 2"
+
+
+def in_view(offset):
+    """The target's top is on screen, in the upper half of the notebook (where a link lands)."""
+    return offset is not None and 0 <= offset["top"] <= offset["height"] / 2
+
+
+def wait_in_view(page, label, timeout=120_000):
+    """Wait until the element ``label`` of the notebook shown is in view (see :func:`in_view`)."""
+    landed = f"id => {{ const o = ({_TARGET_OFFSET})(id); return o && {_IN_VIEW}; }}"
+    page.wait_for_function(landed, arg=label, timeout=timeout, polling=250)

@@ -7,26 +7,65 @@ stderr), on a widget that failed to render, on a browser console error and on an
 that leaves 127.0.0.1. Then it presses ArrowRight on every live slider and expects a new
 picture within one second. Before running, every rendered markdown cell must read as text:
 no raw MyST markup (jupyterlab-myst renders it; _ext/myst_lab.py converts what it cannot),
-and opening the notebook logs no console error.
+every code listing the book includes from lstmkit shows its code, every heading another
+chapter links to carries its label as id, a solution is one dropdown ("Solution to
+Exercise 2.1", not "Start of ..."), no empty markdown cell takes room, and opening the
+notebook logs no console error.
 """
+
+import json
+import sys
 
 import pytest
 from browser import PageRecorder, launch
 from lab import (
+    CHAPTERS,
     ERROR_OUTPUT,
+    ROOT,
     WIDGET_ERROR,
     chapter_notebooks,
+    in_view,
     jupyterlab,
     live_sliders,
     open_notebook,
     press_and_wait_for_new_picture,
     raw_myst,
     run_all,
+    target_offset,
+    wait_in_view,
 )
+
+sys.path.insert(0, str(ROOT / "_ext"))
+import myst_lab  # noqa: E402
 
 NOTEBOOKS = chapter_notebooks()
 # Notebooks that must have live sliders (every chapter has at least one).
 WITH_SLIDERS = [n for n in NOTEBOOKS if n[:2].isdigit()]
+
+
+def _markdown(name):
+    cells = json.loads((CHAPTERS / name).read_text(encoding="utf-8"))["cells"]
+    return [myst_lab._source(c) for c in cells if c["cell_type"] == "markdown"]
+
+
+def listings(name):
+    """The code of each listing ``name`` includes from lstmkit (literalinclude), as in the book."""
+    return [code for text in _markdown(name) for code in myst_lab.listings(text)]
+
+
+def linked_labels(name):
+    """The labels in ``name`` that the other notebooks link to (myst_lab's converted {ref}).
+
+    Not the label of the notebook's title when it is the first cell (notation.ipynb):
+    jupyterlab-myst makes that heading the page title, without the id, and the link opens the
+    notebook at its top, which is that heading.
+    """
+    found = set()
+    for other in NOTEBOOKS:
+        for text in _markdown(other) if other != name else []:
+            found |= {label for _, where, label in myst_lab.NB_LINK.findall(text) if where == name}
+    first = myst_lab.LABEL_LINE.match(_markdown(name)[0])
+    return sorted(found - {first.group(1)} if first else found)
 
 
 @pytest.fixture(scope="module")
@@ -50,6 +89,25 @@ def test_notebook_runs_and_its_sliders_move_in_jupyterlab(lab_and_browser, name)
         raw = raw_myst(page)
         assert raw == [], f"{name}: {len(raw)} markdown cells show raw MyST: {raw[:5]}"
         assert rec.errors == [], f"{name}: console errors on opening {rec.errors[:5]}"
+        ids = set(
+            page.evaluate(
+                "() => [...document.querySelectorAll('.jp-Notebook [id]')].map(e => e.id)"
+            )
+        )
+        missing = [label for label in linked_labels(name) if label not in ids]
+        assert missing == [], f"{name}: other chapters link to {missing}, not rendered here"
+        shown = page.evaluate(
+            "() => [...document.querySelectorAll('.jp-MarkdownCell pre')].map(p => p.textContent)"
+        )
+        looks = page.evaluate(
+            """() => [...document.querySelectorAll('.jp-Notebook .jp-MarkdownCell')].map(c => [
+                c.offsetHeight > 0 && !c.innerText.trim() && !c.querySelector('img, svg'),
+                /(Start|End) of (Solution|Exercise)/.test(c.innerText)])"""
+        )
+        assert not any(empty for empty, _ in looks), f"{name}: an empty markdown cell shows"
+        assert not any(gate for _, gate in looks), f"{name}: a solution reads 'Start of'"
+        for code in listings(name):
+            assert any(code.strip() in text for text in shown), f"{name}: listing not shown {code}"
         run_all(page)
         errors = page.locator(ERROR_OUTPUT)
         assert errors.count() == 0, f"{name}: {errors.first.inner_text()[:2000]}"
@@ -82,13 +140,22 @@ def test_notebook_runs_and_its_sliders_move_in_jupyterlab(lab_and_browser, name)
         lab.shutdown_kernels()
 
 
-def test_a_reference_to_another_chapter_opens_that_notebook(lab_and_browser):
-    """A click on a link that _ext/myst_lab.py made from {ref} opens the other notebook.
+def test_a_reference_opens_its_target_in_view(lab_and_browser, tmp_path):
+    """A click on a reference lands at its target, in another notebook and in the same one.
 
-    (At its top: JupyterLab 4.6 looks for the anchor before jupyterlab-myst renders the heading
-    that carries it, so the test asserts the notebook and the target, not a scroll position.)
+    Another chapter: the link _ext/myst_lab.py made from {ref} opens that notebook, and the
+    book's extension (_ext/labextension) scrolls to the heading once jupyterlab-myst has
+    rendered it (JupyterLab alone leaves the notebook at its top). Then a {ref} within that
+    notebook, rendered by jupyterlab-myst, scrolls to its section. Screenshots in ``tmp_path``.
     """
-    lab, browser = lab_and_browser
+    _, browser = lab_and_browser
+    # its own JupyterLab: fresh copies (a notebook the tests above ran and JupyterLab autosaved
+    # holds views of widgets whose kernel is gone, and logs "widget model not found")
+    with jupyterlab(["05_lstm_backprop.ipynb", "02_simple_rnn.ipynb"]) as lab:
+        _click_references(lab, browser, tmp_path)
+
+
+def _click_references(lab, browser, tmp_path):
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()
     rec = PageRecorder(page)
@@ -99,16 +166,27 @@ def test_a_reference_to_another_chapter_opens_that_notebook(lab_and_browser):
         link = page.locator(f".jp-MarkdownCell {selector}").first
         link.scroll_into_view_if_needed()
         link.click()
-        current = page.locator(".lm-DockPanel-tabBar .lm-TabBar-tab.lm-mod-current")
         page.wait_for_function(
             "() => document.querySelector('.lm-DockPanel-tabBar .lm-mod-current')"
             "?.textContent.includes('02_simple_rnn.ipynb')",
             timeout=30_000,
         )
-        assert "02_simple_rnn.ipynb" in current.inner_text()
-        target = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) [id='ch2-bptt']")
-        target.wait_for(state="attached", timeout=60_000)
-        assert "Backpropagation through time" in target.inner_text()  # the link's text
+        wait_in_view(page, "ch2-bptt")
+        heading = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) [id='ch2-bptt']")
+        assert "Backpropagation through time" in heading.inner_text()  # the link's text
+        page.wait_for_timeout(2000)  # the cells above it have rendered: it stays in view
+        landed = target_offset(page, "ch2-bptt")
+        assert in_view(landed), landed
+        page.screenshot(path=tmp_path / "cross-chapter-ch2-bptt.png")
+
+        # a reference within the notebook, to a section far below the link
+        same = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) a[href='#ch2-truncated']")
+        same = same.locator("visible=true").first
+        same.scroll_into_view_if_needed()
+        assert not in_view(target_offset(page, "ch2-truncated"))
+        same.click()
+        wait_in_view(page, "ch2-truncated", timeout=30_000)
+        page.screenshot(path=tmp_path / "same-notebook-ch2-truncated.png")
         assert rec.errors == [], rec.errors
     finally:
         context.close()

@@ -100,3 +100,88 @@ def test_solution_code_is_folded_in_jupyterlab():
     code = [c for c in nb["cells"] if c["cell_type"] == "code"]
     folded = [bool(c["metadata"].get("jupyter", {}).get("outputs_hidden")) for c in code]
     assert sum(inside) >= 8 and folded == inside
+
+
+def test_a_code_listing_is_inlined_for_jupyterlab_and_restored_for_the_book():
+    """literalinclude: the selected lines, dedented, below the directive kept as % comments."""
+    native = (
+        "Two lines:\n\n"
+        "```{literalinclude} ../lstmkit/optim.py\n"
+        ":pyobject: clip_grad_norm\n"
+        ":start-at: norm = grad_norm(grads)\n"
+        ":dedent: 4\n"
+        "```\n\nAfter."
+    )
+    portable = myst_lab.to_portable(native, "05_lstm_backprop.ipynb", TARGETS)
+    source = (ROOT / "lstmkit" / "optim.py").read_text(encoding="utf-8").splitlines()
+    start = source.index("    norm = grad_norm(grads)")
+    body = []
+    for line in source[start:]:
+        body.append(line[4:])
+        if line.strip().startswith("return"):
+            break
+    assert portable == (
+        "Two lines:\n\n"
+        "% ```{literalinclude} ../lstmkit/optim.py\n"
+        "% :pyobject: clip_grad_norm\n"
+        "% :start-at: norm = grad_norm(grads)\n"
+        "% :dedent: 4\n"
+        "% ```\n"
+        "```python\n" + "\n".join(body) + "\n```\n\nAfter."
+    )
+    assert body[0] == "norm = grad_norm(grads)" and body[-1] == "return norm"
+    assert myst_lab.to_native(portable, TARGETS) == native
+    assert myst_lab.to_portable(native, "05_lstm_backprop.ipynb", TARGETS) == portable
+    assert myst_lab.listings(portable) == myst_lab.listings(native) == ["\n".join(body) + "\n"]
+
+
+def test_every_listing_of_the_chapters_shows_code_in_jupyterlab():
+    """Each chapter's literalinclude has its code inlined, and the code is current."""
+    found = 0
+    for path in NOTEBOOKS:
+        for cell in _load(path)["cells"]:
+            text = myst_lab._source(cell)
+            if cell["cell_type"] != "markdown" or "{literalinclude}" not in text:
+                continue
+            assert not myst_lab.INCLUDE.search(text), f"{path.name}: a bare literalinclude"
+            blocks = list(myst_lab.INCLUDED.finditer(text))
+            for code, block in zip(myst_lab.listings(text), blocks, strict=True):
+                assert code.strip() and code.rstrip("\n") in block.group(0)
+                found += 1
+    assert found >= 4  # ch3: lk.mlp.backward, ch4: forward_step, ch5: backward_step, clipping
+
+
+def test_a_gated_solution_becomes_one_dropdown_in_jupyterlab_and_gated_again_for_the_book():
+    start = (
+        "```{exercise} Sum\n:label: ex9-sum\nAdd.\n```\n\n"
+        "```{solution-start} ex9-sum\n:class: dropdown\n```\n\n"
+        "It is $a + b$, as {cite:t}`greff2017lstm` write."
+    )
+    end = "```{solution-end}\n```\n\n## Summary"
+    portable = myst_lab.to_portable(start, "05_lstm_backprop.ipynb", TARGETS)
+    assert portable == (
+        "```{exercise} Sum\n:label: ex9-sum\nAdd.\n```\n\n"
+        "% ```{solution-start} ex9-sum\n% :class: dropdown\n% ```\n"
+        "::::{solution} ex9-sum\n:class: dropdown\n\n"
+        "It is $a + b$, as [Greff et al. (2017)](#cite-greff2017lstm) write.\n::::"
+    )
+    portable_end = myst_lab.to_portable(end, "05_lstm_backprop.ipynb", TARGETS)
+    assert portable_end == "% ```{solution-end}\n% ```\n\n## Summary"
+    assert myst_lab.to_native(portable, TARGETS) == start
+    assert myst_lab.to_native(portable_end, TARGETS) == end
+    assert myst_lab.to_portable(start, "x.ipynb", TARGETS).count("::::") == 2
+    # a colon fence inside the solution: the dropdown's fence is longer
+    inner = start + "\n\n::::{note}\nA note.\n::::"
+    wrapped = myst_lab.to_portable(inner, "05_lstm_backprop.ipynb", TARGETS)
+    assert wrapped.endswith("::::\n:::::") and myst_lab.to_native(wrapped, TARGETS) == inner
+
+
+def test_every_solution_of_the_chapters_is_one_dropdown_in_jupyterlab():
+    found = 0
+    for path in NOTEBOOKS:
+        for cell in _load(path)["cells"]:
+            text = myst_lab._source(cell)
+            assert not myst_lab.SOLUTION_START.search(text), f"{path.name}: {text[:200]}"
+            assert not myst_lab.SOLUTION_END.search(text), f"{path.name}: {text[:200]}"
+            found += len(myst_lab.SOLUTION_STARTED.findall(text))
+    assert found >= 25  # 4 + 8 + 3 + 5 + 4 + 5 solutions in chapters 1-6

@@ -12,9 +12,10 @@ marker, store the value beside it, keep it through :math:`\ell` steps of new val
 read it out at the end. Predicting 0 gives a mean squared error of
 :math:`\operatorname{Var}(v) = 1/3`; a linear model of all inputs does hardly better (the
 target is the product :math:`\sum_t m(t) v(t)`, not a weighted sum: the best linear model
-weights each value by the chance that the marker stands beside it, which removes
-:math:`1/(3n)` of the error for ``n`` equally likely lags), while an LSTM can: its input gate
-can open at the marker and its forget gate hold the cell until the cue.
+weights each value by the chance that the marker stands beside it, which lowers the error
+by :math:`1/(3n)`, from :math:`1/3` to :math:`1/3 - 1/(3n)`, for ``n`` equally likely lags),
+while an LSTM can: its input gate can open at the marker and its forget gate hold the cell
+until the cue.
 
 >>> import numpy as np
 >>> x, y = problem(41, 5, rng=np.random.default_rng(0))

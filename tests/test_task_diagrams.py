@@ -27,7 +27,11 @@ def test_one_to_many_and_seq2seq_feed_outputs_back():
     assert _gids(fig, "box:y") == [f"box:y:{k}" for k in (4, 5, 6)]
     assert _gids(fig, "feedback") == ["feedback:5", "feedback:6"]
     labels = [t.get_text() for t in fig.axes[0].texts]
-    assert "<s>" in labels and "encoder" in labels
+    assert "<s>" in labels and "encoder" in labels and "decoder" in labels
+    x = {t.get_gid(): t.get_position()[0] for t in fig.axes[0].texts}
+    boxes = {p.get_gid(): p.get_x() for p in fig.axes[0].patches
+             if (p.get_gid() or "").startswith("box:")}
+    assert x["encoder"] < boxes["box:x:4"] < x["decoder"]  # over its chain
 
 
 def test_bidirectional_and_ctc():

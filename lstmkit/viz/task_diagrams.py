@@ -13,7 +13,7 @@ drawing shows how many inputs and outputs the task has:
 ``bidirectional``   aligned, with a backward chain of hidden states
 ``ctc``             one output per frame, then the collapsed text on top
 ``seq2seq``         an encoder reads ``inputs``; a decoder starts from ``<s>`` and
-                    feeds each output back as its next input
+                    feeds each output back as its next input (both chains labelled)
 ==================  ==========================================================
 
 Every box gets a gid: ``"box:x:k"``, ``"box:h:k"``, ``"box:hb:k"`` (backward chain),
@@ -152,7 +152,7 @@ def task_diagram(kind, inputs, outputs, *, collapsed=None, title=None, ax=None):
     y_x, y_h = 0.0, 1.0
     y_hb = 1.85 if bidir else None
     y_y = 2.75 if bidir else 2.0
-    y_top = y_y + (1.0 if kind == "ctc" else 0.35)
+    y_top = y_y + {"ctc": 1.0, "seq2seq": 0.9}.get(kind, 0.35)
     n = len(cols)
     xlim = (-0.6 * dx, (n - 0.4) * dx)
     ylim = (-0.45, y_top + (0.15 if title else 0.0))
@@ -203,8 +203,9 @@ def task_diagram(kind, inputs, outputs, *, collapsed=None, title=None, ax=None):
     if kind == "seq2seq":
         xm = (n_in - 0.5) * dx
         ax.plot([xm, xm], [ylim[0], y_y + 0.3], ls=":", lw=1.0, color=MUTED, zorder=0)
-        xc = (n_in - 1) * dx / 2  # above the encoder, which has no outputs
-        ax.text(xc, y_y, "encoder", ha="center", va="center", fontsize=_FONT, color="#444444")
+        for name, first, last in (("encoder", 0, n_in - 1), ("decoder", n_in, n - 1)):
+            ax.text((first + last) * dx / 2, y_y + 0.6, name, ha="center", va="center",
+                    fontsize=_FONT, color="#444444", gid=name)
     if kind == "ctc":
         y_c = y_y + 0.7
         ax.text(

@@ -557,9 +557,10 @@ def stone_rate(D, smoothness=1):
 
     For a target with ``smoothness`` :math:`p` (:math:`p = 1`: Lipschitz; :math:`p = 2`:
     twice differentiable with bounded second derivatives) of :math:`D` inputs, no estimator's
-    mean squared error can fall faster than :math:`N^{-2p/(2p + D)}` for every such target,
-    and suitable ones reach it; for :math:`p = 1` the k-nearest-neighbour estimate does,
-    with :math:`k \propto N^{2/(2 + D)}` (Györfi et al. 2002, ch. 6). Returns
+    mean squared error can be guaranteed to fall faster than :math:`N^{-2p/(2p + D)}` over
+    all such targets (the worst case), and suitable ones reach it; for :math:`p = 1` and
+    :math:`D \ge 3` the k-nearest-neighbour estimate does, with :math:`k \propto N^{2/(2 + D)}`
+    (Györfi et al. 2002, ch. 6). Returns
     :math:`-2p/(2p + D)`, the slope on log-log axes; ``D`` may be an array.
     """
     D = _dims(D)

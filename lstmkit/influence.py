@@ -116,7 +116,8 @@ def conv_forward(kernel, bias, v, pool, x):
     .. math::
 
         a(u) = \tanh\Big(\text{bias} + \sum_{j=0}^{k-1} \text{kernel}[j]^\top
-        x(u + j - \lfloor k/2 \rfloor)\Big), \qquad
+        x(u + j - \lfloor k/2 \rfloor)\Big),
+
         o(t) = \frac{1}{p} \sum_{u \in P(t)} v^\top a(u)
 
     with :math:`x = 0` outside the sequence and :math:`P(t)` the (in-range) positions

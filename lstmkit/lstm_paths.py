@@ -171,10 +171,10 @@ def ledger(params, cache, deltas, dJ_dy):
 
     .. math::
 
-        \delta c(t) = \underbrace{\delta y(t) \odot o(t) \odot h'(c(t))}_{y}
+        \delta c(t) = {} & \underbrace{\delta y(t) \odot o(t) \odot h'(c(t))}_{y}
         + \underbrace{p_o \odot \delta\bar o(t)}_{\bar o}
-        + \underbrace{\delta c(t+1) \odot f(t+1)}_{c\ \text{next}}
-        + \underbrace{p_f \odot \delta\bar f(t+1)}_{\bar f\ \text{next}}
+        + \underbrace{\delta c(t+1) \odot f(t+1)}_{c\ \text{next}} \\
+        & + \underbrace{p_f \odot \delta\bar f(t+1)}_{\bar f\ \text{next}}
         + \underbrace{p_i \odot \delta\bar\imath(t+1)}_{\bar\imath\ \text{next}}
 
     and the terms of :math:`\delta y(t)` (``Y_TERMS``), which add up to ``deltas.y``:

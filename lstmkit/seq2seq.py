@@ -5,7 +5,8 @@ last state is the **context**, the decoder's initial state (Sutskever et al. 201
 
 .. math::
 
-    c = h_\text{enc}(T), \qquad h_\text{dec}(0) = c, \qquad
+    c = h_\text{enc}(T), \qquad h_\text{dec}(0) = c,
+
     o(t) = \text{decoder step}\big(h_\text{dec}(t-1), u(t)\big), \quad t = 1, \dots, T'
 
 The decoder's input :math:`u(t)` is a start token for :math:`t = 1`; after that it is

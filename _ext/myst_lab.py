@@ -4,7 +4,7 @@ JupyterLab renders markdown cells with the ``jupyterlab-myst`` extension (pinned
 requirements.txt). It understands most of the MyST the chapters are written in: admonitions,
 ``(label)=`` lines, ``{exercise}``, gated ``{solution-start}``/``{solution-end}``, ``$$ ... $$
 (label)`` equations, and ``{ref}``/``{eq}``/``{numref}`` to a target *in the same notebook*.
-It renders one notebook at a time, though, reads no file, and has no bibliography, so five things
+It renders one notebook at a time, though, reads no file, and has no bibliography, so six things
 need help.
 This script is their one home: a chapter keeps writing standard MyST, and this script rewrites
 each notebook into the form both front ends read (idempotent: running it twice changes
@@ -19,8 +19,10 @@ nothing).
    heading and scroll to it. ``_ext/jupyterlab-overrides.json`` sets ``windowingMode: none``:
    jupyterlab-myst resolves a reference to a cell further down only when every cell is
    rendered. ``make venv`` installs both into the environment.
-2. **Citations.** ``{cite:t}`greff2017lstm``` becomes ``[Greff et al. (2017)](#cite-greff2017lstm)``
-   and ``{cite:p}`a,b``` becomes ``([A, 2001](#cite-a); [B, 2002](#cite-b))``; a last cell,
+2. **Citations.** ``{cite:t}`greff2017lstm``` becomes
+   ``[Greff et al. (2017)](#cite-greff2017lstm)``, ``{cite:p}`a,b``` becomes
+   ``([A, 2001](#cite-a); [B, 2002](#cite-b))`` and the year alone,
+   ``{cite:year}`greff2017lstm```, becomes ``[2017](#cite-greff2017lstm)``; a last cell,
    "References", lists the works the notebook cites (from ``references.bib``), one target
    ``(cite-key)=`` each, so a click jumps to the full reference.
 3. **Numbers per chapter.** A first markdown cell holds the page front matter
@@ -41,13 +43,21 @@ nothing).
    lines it selects, as Sphinx's own reader selects them (``:pyobject:``, ``:lines:``,
    ``:start-at:``, ``:dedent:``, ...). A change to the included code makes the notebook
    "not converted" until ``make myst`` copies it again.
+6. **Years of events.** ``chapters/milestones.csv`` is the one home of the dates chapter 3
+   tells (columns ``id,year,kind,strand,key,label``); each row defines the MyST substitution
+   ``year_<id>``, so the prose writes ``{{ year_dartmouth_workshop }}`` and the book prints
+   the row's year. jupyterlab-myst knows no substitutions: the notebook holds the year as a
+   link to the timeline, ``[1956](03_history.ipynb#ch3-timeline "year_dartmouth_workshop")``
+   (no file name inside chapter 3), whose title names the row. A changed year in the file
+   makes the notebook "not converted" until ``make myst``, as a changed bibliography year does.
 
 The two added cells carry the tag ``remove-cell``: the book does not show them (it has its
 bibliography page). For the book, this module is also a Sphinx extension (``_config.yml``):
-on ``source-read`` it turns the links of 1 and 2 back into ``{ref}`` and ``{cite:p}``/``{cite:t}``
-roles, the solutions of 4 back into gated ones and the listings of 5 back into
-``literalinclude``, so Sphinx resolves, numbers, checks
-and includes them exactly as before (``-W -n``).
+on ``source-read`` it turns the links of 1, 2 and 6 back into ``{ref}``, ``{cite:p}``,
+``{cite:t}`` and ``{cite:year}`` roles and substitutions (which it defines from the file on
+``config-inited``), the solutions of 4 back into gated ones and the listings of 5 back into
+``literalinclude``, so Sphinx resolves, numbers, checks and includes them exactly as before
+(``-W -n``).
 
 Usage (``make notebooks`` and ``make myst`` run it on every notebook)::
 
@@ -70,6 +80,8 @@ import latexcodec  # noqa: F401 (registers the "ulatex" codec)
 ROOT = Path(__file__).resolve().parent.parent
 CHAPTERS = ROOT / "chapters"
 BIB = ROOT / "references.bib"
+MILESTONES = "milestones.csv"  # in the chapters' directory (6 of the module docstring)
+TIMELINE = "ch3-timeline"  # the label of the timeline the years link to
 TOC = ROOT / "_toc.yml"
 
 REMOVE = "remove-cell"
@@ -84,12 +96,16 @@ OPTION_LABEL = re.compile(r"^\s*:(?:label|name):\s*([\w.:-]+)\s*$")
 EQ_LABEL = re.compile(r"\$\$\s*\(([\w.:-]+)\)")
 REF_ROLE = re.compile(r"\{ref\}`([^`]*)`")
 CROSS_ROLE = re.compile(r"\{(eq|numref)\}`([^`]*)`")
-CITE_ROLE = re.compile(r"\{cite:([pt])\}`([^`]*)`")
+CITE_ROLE = re.compile(r"\{cite:(p|t|year)\}`([^`]*)`")
+YEAR_ID = r"year_[a-z][a-z0-9_]*"
+YEAR_SUBSTITUTION = re.compile(rf"\{{\{{\s*({YEAR_ID})\s*\}}\}}")
 KEY = r"[\w.:-]+"
 # the converted forms (see the module docstring)
 CITE_LINK = rf"\[[^\[\]]*\]\(#{CITE_PREFIX}({KEY})\)"
 CITE_P = re.compile(rf"\(({CITE_LINK}(?:; {CITE_LINK})*)\)")
 CITE_T = re.compile(CITE_LINK)
+CITE_YEAR = re.compile(rf"\[(?:\d{{4}}[a-z]?|n\.d\.)\]\(#{CITE_PREFIX}({KEY})\)")
+YEAR_LINK = re.compile(rf'\[\d{{4}}\]\((?:[\w.-]+\.ipynb)?#{TIMELINE} "({YEAR_ID})"\)')
 NB_LINK = re.compile(r"\[((?:[^\[\]]|\[[^\[\]]*\])*)\]\(([\w.-]+\.(?:ipynb|md))#([\w.:-]+)\)")
 # a literalinclude directive (native), and the same directive commented out (% lines) above the
 # code it includes (portable)
@@ -213,12 +229,46 @@ def bibliography():
     return entries
 
 
+def years(directory=CHAPTERS):
+    """``{"year_<id>": "1956", ...}``: the substitutions of ``milestones.csv`` (6 above)."""
+    return dict(_years(Path(directory) / MILESTONES))
+
+
+@lru_cache(maxsize=4)
+def _years(path):
+    import csv
+
+    if not path.exists():
+        return ()
+    with path.open(encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f))
+    header = ["id", "year", "kind", "strand", "key", "label"]
+    if not rows or list(rows[0]) != header:
+        raise ValueError(f"{path}: expected the header {','.join(header)}")
+    found = {}
+    for row in rows:
+        name = f"year_{row['id']}"
+        if not re.fullmatch(YEAR_ID, name) or name in found:
+            raise ValueError(f"{path}: id {row['id']!r} is not unique or not [a-z][a-z0-9_]*")
+        if not re.fullmatch(r"\d{4}", row["year"]) or row["kind"] not in ("milestone", "aside"):
+            raise ValueError(
+                f"{path}: row {row['id']!r} needs a four-digit year and a kind "
+                f"'milestone' or 'aside'; got {row['year']!r}, {row['kind']!r}"
+            )
+        found[name] = row["year"]
+    return tuple(found.items())
+
+
 # --------------------------------------------------------------------------- markdown
 
 
 def _cite_t(key):
     bib = bibliography()[key]
     return f"[{bib['short']} ({bib['year']})](#{CITE_PREFIX}{key})"
+
+
+def _cite_year(key):
+    return f"[{bibliography()[key]['year']}](#{CITE_PREFIX}{key})"
 
 
 def _cite_p(keys):
@@ -340,11 +390,23 @@ def to_portable(text, notebook, targets, directory=CHAPTERS):
     def cite(match):
         kind, body = match.groups()
         keys = _keys(body)
-        return _cite_p(keys) if kind == "p" else ", ".join(_cite_t(k) for k in keys)
+        if kind == "p":
+            return _cite_p(keys)
+        return ", ".join((_cite_t if kind == "t" else _cite_year)(k) for k in keys)
 
+    def year(match):
+        name = match.group(1)
+        if name not in values:
+            raise ValueError(f"{{{{ {name} }}}}: no row {name[5:]!r} in chapters/{MILESTONES}")
+        where = targets.get(TIMELINE, (notebook, None))[0]
+        page = "" if where == notebook else where
+        return f'[{values[name]}]({page}#{TIMELINE} "{name}")'
+
+    values = years(directory)
     text = REF_ROLE.sub(ref, text)
     CROSS_ROLE.sub(cross, text)
     text = CITE_ROLE.sub(cite, text)
+    text = YEAR_SUBSTITUTION.sub(year, text)
     text = INCLUDE.sub(lambda m: _include_portable(m, directory), text)  # after roles: code stays
     return SOLUTION_END.sub(_comment, SOLUTION_START.sub(_solution_portable, text))
 
@@ -364,6 +426,8 @@ def to_native(text, targets):
         return "{cite:p}`" + ",".join(keys) + "`"
 
     text = _structure_native(text)  # first: the included code is not converted
+    text = YEAR_LINK.sub(lambda m: f"{{{{ {m.group(1)} }}}}", text)
+    text = CITE_YEAR.sub(lambda m: f"{{cite:year}}`{m.group(1)}`", text)  # before CITE_P
     text = CITE_P.sub(cite_p, text)
     text = CITE_T.sub(lambda m: f"{{cite:t}}`{m.group(1)}`", text)
     return NB_LINK.sub(nb_link, text)
@@ -433,9 +497,9 @@ def _fold_solution(cell):
     return {**cell, "metadata": meta}
 
 
-def convert_notebook(nb, name, targets=None):
+def convert_notebook(nb, name, targets=None, directory=CHAPTERS):
     """Return a copy of notebook dict ``nb`` (file name ``name``) in the converted form."""
-    targets = labels() if targets is None else targets
+    targets = labels(directory) if targets is None else targets
     cells, keys, in_solution = [], [], False
     for cell in nb["cells"]:
         if _ours(cell):
@@ -443,7 +507,7 @@ def convert_notebook(nb, name, targets=None):
         if cell["cell_type"] == "markdown":
             native = to_native(_source(cell), targets)
             keys += [k for k in cited(native) if k not in keys]
-            portable = to_portable(native, name, targets)
+            portable = to_portable(native, name, targets, directory)
             if portable != _source(cell):
                 cell = {**cell, "source": _lines(portable)}
             if "{solution-start}" in native:
@@ -473,11 +537,13 @@ def main(argv=None):
         "--check", action="store_true", help="change nothing; exit 1 if a notebook would change"
     )
     args = parser.parse_args(argv)
-    targets = labels()
+    targets = {}  # per directory of notebooks
     stale = []
     for path in args.notebooks:
         nb = json.loads(path.read_text(encoding="utf-8"))
-        converted = convert_notebook(nb, path.name, targets)
+        here = path.resolve().parent
+        targets.setdefault(here, labels(here))
+        converted = convert_notebook(nb, path.name, targets[here], here)
         if converted != nb:
             stale.append(path)
             if not args.check:
@@ -503,7 +569,14 @@ def _source_read(app, docname, content):
     content[0] = json.dumps(nb, ensure_ascii=False)
 
 
+def _define_years(app, config):
+    """Every row of chapters/milestones.csv is the substitution ``year_<id>`` (6 above)."""
+    config.myst_substitutions = {**config.myst_substitutions,
+                                 **years(Path(app.srcdir) / "chapters")}  # fmt: skip
+
+
 def setup(app):
+    app.connect("config-inited", _define_years)
     app.connect("source-read", _source_read)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
 

@@ -185,3 +185,43 @@ def test_every_solution_of_the_chapters_is_one_dropdown_in_jupyterlab():
             assert not myst_lab.SOLUTION_END.search(text), f"{path.name}: {text[:200]}"
             found += len(myst_lab.SOLUTION_STARTED.findall(text))
     assert found >= 25  # 4 + 8 + 3 + 5 + 4 + 5 solutions in chapters 1-6
+
+
+def test_years_of_citations_and_of_the_milestone_table_round_trip(tmp_path):
+    """{cite:year} and {{ year_<id> }} (from chapters/milestones.csv) survive JupyterLab's form."""
+    (tmp_path / "milestones.csv").write_text(
+        "id,year,kind,strand,key,label\n"
+        "dartmouth_workshop,1956,aside,,mccarthy1955proposal,the Dartmouth workshop\n"
+        "perceptron,1958,milestone,networks,rosenblatt1958perceptron,the perceptron\n",
+        encoding="utf-8",
+    )
+    assert myst_lab.years(tmp_path) == {"year_dartmouth_workshop": "1956",
+                                        "year_perceptron": "1958"}  # fmt: skip
+    native = ("The proposal of {cite:year}`mccarthy1955proposal` named a workshop held in "
+              "{{ year_dartmouth_workshop }}; ({cite:year}`greff2017lstm`).")  # fmt: skip
+    here = myst_lab.to_portable(native, "03_history.ipynb", TARGETS, directory=tmp_path)
+    assert here == (
+        "The proposal of [1955](#cite-mccarthy1955proposal) named a workshop held in "
+        '[1956](#ch3-timeline "year_dartmouth_workshop"); ([2017](#cite-greff2017lstm)).'
+    )
+    elsewhere = myst_lab.to_portable(native, "01_mappings.ipynb", TARGETS, directory=tmp_path)
+    assert '[1956](03_history.ipynb#ch3-timeline "year_dartmouth_workshop")' in elsewhere
+    for portable in (here, elsewhere):
+        assert myst_lab.to_native(portable, TARGETS) == native
+    assert myst_lab.cited(native) == ["mccarthy1955proposal", "greff2017lstm"]
+    with pytest.raises(ValueError, match="year_nosuchrow"):
+        myst_lab.to_portable("{{ year_nosuchrow }}", "03_history.ipynb", TARGETS,
+                             directory=tmp_path)  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "row, problem",
+    [("Bad-Id,1956,aside,,,x", "not unique"), ("a,56,aside,,,x", "four-digit"),
+     ("a,1956,event,,,x", "four-digit"), ("a,1956,aside,,,x\na,1957,aside,,,y", "not unique")],
+)  # fmt: skip
+def test_a_malformed_milestone_file_is_an_error(tmp_path, row, problem):
+    (tmp_path / "milestones.csv").write_text(
+        "id,year,kind,strand,key,label\n" + row + "\n", encoding="utf-8"
+    )
+    with pytest.raises(ValueError, match=problem):
+        myst_lab.years(tmp_path)

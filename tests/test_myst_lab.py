@@ -29,12 +29,14 @@ def test_notebook_is_converted(path):
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
 def test_no_role_jupyterlab_cannot_resolve(path):
-    """No citation role, and no {ref} into another notebook, is left for JupyterLab."""
+    """No citation role or year substitution, and no {ref} into another notebook, is left for
+    JupyterLab."""
     for cell in _load(path)["cells"]:
         if cell["cell_type"] != "markdown":
             continue
         text = myst_lab._source(cell)
         assert "{cite" not in text, f"{path.name}: {text[:300]}"
+        assert not myst_lab.YEAR_SUBSTITUTION.search(text), f"{path.name}: {text[:300]}"
         for match in myst_lab.REF_ROLE.finditer(text):
             label = match.group(1).split("<")[-1].rstrip(">").strip()
             assert TARGETS[label][0] == path.name, f"{path.name}: {match.group(0)} is elsewhere"

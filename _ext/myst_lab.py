@@ -101,10 +101,11 @@ YEAR_ID = r"year_[a-z][a-z0-9_]*"
 YEAR_SUBSTITUTION = re.compile(rf"\{{\{{\s*({YEAR_ID})\s*\}}\}}")
 KEY = r"[\w.:-]+"
 # the converted forms (see the module docstring)
-CITE_LINK = rf"\[[^\[\]]*\]\(#{CITE_PREFIX}({KEY})\)"
+YEAR = r"(?:\d{4}[a-z]?|n\.d\.)"  # a bibliography year as printed
+CITE_LINK = rf"\[[^\[\]]*, {YEAR}\]\(#{CITE_PREFIX}({KEY})\)"  # one work of {cite:p}
 CITE_P = re.compile(rf"\(({CITE_LINK}(?:; {CITE_LINK})*)\)")
-CITE_T = re.compile(CITE_LINK)
-CITE_YEAR = re.compile(rf"\[(?:\d{{4}}[a-z]?|n\.d\.)\]\(#{CITE_PREFIX}({KEY})\)")
+CITE_T = re.compile(rf"\[[^\[\]]* \({YEAR}\)\]\(#{CITE_PREFIX}({KEY})\)")
+CITE_YEAR = re.compile(rf"\[{YEAR}\]\(#{CITE_PREFIX}({KEY})\)")
 YEAR_LINK = re.compile(rf'\[\d{{4}}\]\((?:[\w.-]+\.ipynb)?#{TIMELINE} "({YEAR_ID})"\)')
 NB_LINK = re.compile(r"\[((?:[^\[\]]|\[[^\[\]]*\])*)\]\(([\w.-]+\.(?:ipynb|md))#([\w.:-]+)\)")
 # a literalinclude directive (native), and the same directive commented out (% lines) above the
@@ -427,7 +428,7 @@ def to_native(text, targets):
 
     text = _structure_native(text)  # first: the included code is not converted
     text = YEAR_LINK.sub(lambda m: f"{{{{ {m.group(1)} }}}}", text)
-    text = CITE_YEAR.sub(lambda m: f"{{cite:year}}`{m.group(1)}`", text)  # before CITE_P
+    text = CITE_YEAR.sub(lambda m: f"{{cite:year}}`{m.group(1)}`", text)
     text = CITE_P.sub(cite_p, text)
     text = CITE_T.sub(lambda m: f"{{cite:t}}`{m.group(1)}`", text)
     return NB_LINK.sub(nb_link, text)

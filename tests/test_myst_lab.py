@@ -46,7 +46,7 @@ def test_conversion_round_trip_and_idempotence():
     native = (
         "(sec-x)=\n## Section X\n\nSee {ref}`ch2-bptt`, "
         "{ref}`the notation page <notation>`, {ref}`sec-x`, {cite:t}`greff2017lstm` and "
-        "{cite:p}`gers2000forget,jozefowicz2015empirical`."
+        "{cite:p}`gers2000forget,jozefowicz2015empirical` ({cite:t}`cho2014learning`)."
     )
     targets = {**TARGETS, "sec-x": ("05_lstm_backprop.ipynb", "Section X")}
     portable = myst_lab.to_portable(native, "05_lstm_backprop.ipynb", targets)
@@ -56,7 +56,8 @@ def test_conversion_round_trip_and_idempotence():
         "[the notation page](notation.ipynb#notation), {ref}`sec-x`, "
         "[Greff et al. (2017)](#cite-greff2017lstm) and "
         "([Gers et al., 2000](#cite-gers2000forget); "
-        "[Jozefowicz et al., 2015](#cite-jozefowicz2015empirical))."
+        "[Jozefowicz et al., 2015](#cite-jozefowicz2015empirical)) "
+        "([Cho et al. (2014)](#cite-cho2014learning))."
     )
     assert myst_lab.to_native(portable, targets) == native
     again = myst_lab.to_portable(myst_lab.to_native(portable, targets), "05_lstm_backprop.ipynb",

@@ -67,7 +67,6 @@ Usage (``make notebooks`` and ``make myst`` run it on every notebook)::
 ``tests/test_myst_lab.py`` fails when a notebook is not converted.
 """
 
-import argparse
 import codecs
 import json
 import re
@@ -76,6 +75,7 @@ from functools import lru_cache
 from pathlib import Path
 
 import latexcodec  # noqa: F401 (registers the "ulatex" codec)
+from nbfiles import rewrite
 
 ROOT = Path(__file__).resolve().parent.parent
 CHAPTERS = ROOT / "chapters"
@@ -526,33 +526,15 @@ def convert_notebook(nb, name, targets=None, directory=CHAPTERS):
     return {**nb, "cells": cells}
 
 
-def dumps(nb):
-    """Serialise as nbformat does (sorted keys, indent 1, non-ASCII kept, final newline)."""
-    return json.dumps(nb, sort_keys=True, indent=1, ensure_ascii=False) + "\n"
-
-
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("notebooks", nargs="+", type=Path)
-    parser.add_argument(
-        "--check", action="store_true", help="change nothing; exit 1 if a notebook would change"
-    )
-    args = parser.parse_args(argv)
     targets = {}  # per directory of notebooks
-    stale = []
-    for path in args.notebooks:
-        nb = json.loads(path.read_text(encoding="utf-8"))
+
+    def convert(nb, path):
         here = path.resolve().parent
         targets.setdefault(here, labels(here))
-        converted = convert_notebook(nb, path.name, targets[here], here)
-        if converted != nb:
-            stale.append(path)
-            if not args.check:
-                path.write_text(dumps(converted), encoding="utf-8")
-    verb = "not converted" if args.check else "converted"
-    for path in stale:
-        print(f"{verb}: {path}")
-    return 1 if (args.check and stale) else 0
+        return convert_notebook(nb, path.name, targets[here], here)
+
+    return rewrite(convert, __doc__.splitlines()[0], "converted", argv)
 
 
 # --------------------------------------------------------------------------- Sphinx

@@ -89,6 +89,18 @@ def test_notebook_runs_and_its_sliders_move_in_jupyterlab(lab_and_browser, name)
         raw = raw_myst(page)
         assert raw == [], f"{name}: {len(raw)} markdown cells show raw MyST: {raw[:5]}"
         assert rec.errors == [], f"{name}: console errors on opening {rec.errors[:5]}"
+        # each year the prose takes from chapters/milestones.csv shows as that year, a link
+        years = myst_lab.years()
+        expected = sorted(
+            [years[m.group(1)], m.group(1)]
+            for text in _markdown(name)
+            for m in myst_lab.YEAR_LINK.finditer(text)
+        )
+        shown_years = page.evaluate(
+            """() => [...document.querySelectorAll('.jp-MarkdownCell a[title^="year_"]')]
+                .map(a => [a.textContent, a.title])"""
+        )
+        assert sorted(shown_years) == expected, f"{name}: years shown {shown_years[:5]}"
         ids = set(
             page.evaluate(
                 "() => [...document.querySelectorAll('.jp-Notebook [id]')].map(e => e.id)"

@@ -29,7 +29,7 @@ stays visible (no visible cell over 25 lines, no visible ``assert``).
 
 import sys
 
-from nbfiles import rewrite
+from nbfiles import lab_form, rewrite
 
 CHECK = "check"
 HIDE_INPUT = "hide-input"
@@ -55,8 +55,9 @@ def fold_cell(cell):
 
 
 def fold_notebook(nb):
-    """Return a copy of the notebook dict with every cell folded as its tags ask."""
-    return {**nb, "cells": [fold_cell(c) for c in nb["cells"]]}
+    """Return a copy of the notebook dict with every cell folded as its tags ask (in the form
+    JupyterLab keeps, :func:`nbfiles.lab_form`)."""
+    return lab_form({**nb, "cells": [fold_cell(c) for c in nb["cells"]]})
 
 
 def main(argv=None):

@@ -33,7 +33,8 @@ nothing).
    ``{solution-start}`` directive is commented out (``%`` lines, which neither front end
    shows) above a ``{solution}`` directive holding the rest of its cell, a dropdown titled
    "Solution to Exercise 2.1"; ``{solution-end}`` is commented out the same way. Code cells
-   between the two get ``"jupyter": {"source_hidden": true, "outputs_hidden": true}``:
+   between the two get ``"jupyter": {"source_hidden": true, "outputs_hidden": true}`` and
+   ``"collapsed": true`` (the old name JupyterLab keeps equal to ``outputs_hidden``):
    JupyterLab folds them, as the book's solution dropdown does. A cell that is left empty
    (only the end marker, or only the front matter of 3) renders to nothing, and the book's
    JupyterLab extension hides it.
@@ -75,7 +76,7 @@ from functools import lru_cache
 from pathlib import Path
 
 import latexcodec  # noqa: F401 (registers the "ulatex" codec)
-from nbfiles import rewrite
+from nbfiles import lab_form, rewrite
 
 ROOT = Path(__file__).resolve().parent.parent
 CHAPTERS = ROOT / "chapters"
@@ -495,6 +496,7 @@ def _references_cell(keys):
 def _fold_solution(cell):
     meta = dict(cell.get("metadata", {}))
     meta["jupyter"] = {**meta.get("jupyter", {}), "source_hidden": True, "outputs_hidden": True}
+    meta["collapsed"] = True
     return {**cell, "metadata": meta}
 
 
@@ -523,7 +525,7 @@ def convert_notebook(nb, name, targets=None, directory=CHAPTERS):
         cells.insert(0, _frontmatter_cell(number))
     if keys:
         cells.append(_references_cell(keys))
-    return {**nb, "cells": cells}
+    return lab_form({**nb, "cells": cells})
 
 
 def main(argv=None):

@@ -24,6 +24,9 @@ def lab_form(nb):
     * a cell's ``collapsed`` and ``jupyter.outputs_hidden`` (nbformat's old and new name of
       "outputs folded"): JupyterLab's cell model keeps the two equal, adding the one that is
       missing (``collapsed`` wins when they differ), so a saved notebook gains ``collapsed``.
+    * a cell's ``source``: JupyterLab holds it as one string, and the server saves it as
+      nbformat does, the lines of that string with their newlines kept, so a list with an
+      empty last line ``""`` (or a string) comes back as another list.
 
     (``metadata.language_info`` is JupyterLab's too, but ``make notebooks`` writes it from
     the same kernel; a reader whose Python differs gets its version updated, as in any
@@ -35,8 +38,14 @@ def lab_form(nb):
     return {
         **nb,
         "metadata": {**nb.get("metadata", {}), "kernelspec": kernelspec},
-        "cells": [_collapse_form(c) for c in nb["cells"]],
+        "cells": [_source_form(_collapse_form(c)) for c in nb["cells"]],
     }
+
+
+def _source_form(cell):
+    source = cell.get("source", [])
+    lines = "".join(source).splitlines(keepends=True)  # nbformat's split_lines
+    return cell if source == lines else {**cell, "source": lines}
 
 
 def _collapse_form(cell):

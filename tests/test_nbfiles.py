@@ -58,6 +58,21 @@ def test_collapsed_and_outputs_hidden_are_equal_as_jupyterlab_keeps_them(metadat
     assert nbfiles.lab_form(nb) == nb  # idempotent
 
 
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        (["| a |\n", ""], ["| a |\n"]),  # the empty last line a save drops
+        ("x = 1\ny = 2", ["x = 1\n", "y = 2"]),
+        (["x = 1\ny = 2\n"], ["x = 1\n", "y = 2\n"]),
+        (["x = 1\n", "y = 2"], ["x = 1\n", "y = 2"]),
+        ([], []),
+    ],
+)
+def test_a_source_is_the_list_of_lines_jupyterlab_saves(source, expected):
+    cell = {**_code({}), "source": source}
+    assert nbfiles.lab_form(_nb(cell))["cells"][0]["source"] == expected
+
+
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
 def test_notebook_is_in_the_form_jupyterlab_keeps(path):
     nb = json.loads(path.read_text(encoding="utf-8"))

@@ -30,10 +30,11 @@ learned bilinear form, simpler than their small scoring network):
     \alpha(t, s) = \frac{\exp e(t, s)}{\sum_{s'} \exp e(t, s')}, \qquad
     r(t) = \sum_{s=1}^{T} \alpha(t, s)\, h_\text{enc}(s),
 
-    o(t) = c + V h_\text{dec}(t) + A\, r(t).
+    o(t) = V h_\text{dec}(t) + A\, r(t) + c_\text{dec}
 
-The decoder's recurrence is unchanged (the read-out :math:`r(t)` is not fed back), so
-attention adds two matrices, ``Q (H, H)`` (starting at the identity: plain dot-product
+(:math:`c_\text{dec}` is the decoder's output bias, ``dec["c"]``). The decoder's
+recurrence is unchanged (the read-out :math:`r(t)` is not fed back), so attention adds two
+matrices, ``Q (H, H)`` (starting at the identity: plain dot-product
 scores) and ``A (K, H)``; the functions below dispatch on the key ``"A"`` of ``dec``.
 """
 

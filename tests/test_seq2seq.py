@@ -52,3 +52,104 @@ def test_bad_shapes():
     enc, dec = s2s.init_params(3, 4, rng=rng)
     with pytest.raises(ValueError, match="batch"):
         s2s.teacher_forced(enc, dec, np.zeros((3, 2), int), np.zeros((3, 5), int))
+
+
+# --- attention (the control for the fixed-size context) ---
+
+
+def test_attention_gradient_matches_finite_differences():
+    rng = np.random.default_rng(4)
+    enc, dec = s2s.init_params(3, 4, rng=rng, attention=True)
+    dec["Q"] = dec["Q"] + 0.5 * rng.standard_normal((4, 4))  # not only I
+    tokens = rng.integers(0, 3, size=(6, 2))
+    targets = rng.integers(0, 3, size=(5, 2))
+    _, g_enc, g_dec = s2s.teacher_forced(enc, dec, tokens, targets)
+    assert set(g_dec) == {"U", "W", "b", "V", "c", "Q", "A"}
+    e_enc = lk.gradcheck.check(lambda p: s2s.teacher_forced(p, dec, tokens, targets)[0], enc, g_enc)
+    e_dec = lk.gradcheck.check(lambda p: s2s.teacher_forced(enc, p, tokens, targets)[0], dec, g_dec)
+    assert max(e_enc[k] for k in ("U", "W", "b")) < 1e-6
+    assert max(e_dec.values()) < 1e-6
+    assert np.abs(g_dec["Q"]).max() > 1e-4 and np.abs(g_dec["A"]).max() > 1e-4
+
+
+def _loss_by_loops(enc, dec, tokens, targets):
+    """The attention model's loss, one step and one sequence at a time."""
+    n = dec["V"].shape[0]
+    h_enc = lk.rnn.forward(enc, np.eye(3)[tokens]).h
+    total = 0.0
+    for b in range(tokens.shape[1]):
+        h, u = h_enc[-1, b], n
+        for t in range(len(targets)):
+            x = np.eye(n + 1)[u]
+            h = np.tanh(dec["b"] + dec["W"] @ h + dec["U"] @ x)
+            e = np.array([h @ dec["Q"] @ h_enc[s, b] for s in range(len(tokens))])
+            alpha = np.exp(e) / np.exp(e).sum()
+            r = sum(alpha[s] * h_enc[s, b] for s in range(len(tokens)))
+            o = dec["c"] + dec["V"] @ h + dec["A"] @ r
+            total -= o[targets[t, b]] - np.log(np.exp(o).sum())
+            u = targets[t, b]
+    return total / targets.size
+
+
+def test_attention_loss_matches_a_loop_implementation():
+    rng = np.random.default_rng(5)
+    enc, dec = s2s.init_params(3, 5, rng=rng, attention=True)
+    dec["Q"] = rng.standard_normal((5, 5))
+    tokens = rng.integers(0, 3, size=(4, 3))
+    targets = rng.integers(0, 3, size=(6, 3))
+    loss = s2s.teacher_forced(enc, dec, tokens, targets)[0]
+    assert abs(loss - _loss_by_loops(enc, dec, tokens, targets)) < 1e-12
+
+
+def test_attention_adds_to_the_same_encoder_and_decoder():
+    enc, dec = s2s.init_params(4, 6, rng=np.random.default_rng(6))
+    enc_a, dec_a = s2s.init_params(4, 6, rng=np.random.default_rng(6), attention=True)
+    for k in enc:
+        np.testing.assert_array_equal(enc[k], enc_a[k])
+    for k in dec:
+        np.testing.assert_array_equal(dec[k], dec_a[k])
+    np.testing.assert_array_equal(dec_a["Q"], np.eye(6))
+    assert dec_a["A"].shape == (4, 6)
+    # with A = 0 the read-out drops out: the plain model's loss and choices
+    rng = np.random.default_rng(7)
+    tokens = rng.integers(0, 4, size=(5, 8))
+    targets = rng.integers(0, 4, size=(5, 8))
+    dec_a["A"] = np.zeros((4, 6))
+    loss, loss_a = (s2s.teacher_forced(enc, d, tokens, targets)[0] for d in (dec, dec_a))
+    assert abs(loss - loss_a) < 1e-12
+    np.testing.assert_array_equal(
+        s2s.free_running(enc, dec, tokens, 5), s2s.free_running(enc, dec_a, tokens, 5)
+    )
+
+
+def test_attention_free_running_feeds_back_its_choices():
+    rng = np.random.default_rng(8)
+    enc, dec = s2s.init_params(3, 5, rng=rng, attention=True)
+    dec["A"] *= 4
+    tokens = rng.integers(0, 3, size=(7, 6))
+    free = s2s.free_running(enc, dec, tokens, 5)
+    assert free.shape == (5, 6)
+    np.testing.assert_array_equal(s2s.free_running(enc, dec, tokens, 5, targets=free), free)
+    other = (free + 1) % 3  # other previous tokens change later choices
+    forced = s2s.free_running(enc, dec, tokens, 5, targets=other)
+    np.testing.assert_array_equal(forced[0], free[0])
+    assert (forced[1:] != free[1:]).any()
+
+
+def test_attend_weights_and_read_out():
+    rng = np.random.default_rng(9)
+    h_enc = rng.standard_normal((5, 2, 3))
+    alpha, r = s2s.attend(rng.standard_normal((4, 2, 3)), h_enc, np.eye(3))
+    np.testing.assert_allclose(alpha.sum(axis=-1), 1.0, rtol=0, atol=1e-14)
+    np.testing.assert_allclose(r[2, 1], alpha[2, 1] @ h_enc[:, 1], rtol=0, atol=1e-14)
+    # a large score matrix makes the weights pick the best-matching state
+    h_enc = np.eye(3)[:, None, :]  # three orthogonal states, B = 1
+    alpha, r = s2s.attend(h_enc[[2, 0]], h_enc, 50 * np.eye(3))
+    np.testing.assert_allclose(r[:, 0], np.eye(3)[[2, 0]], atol=1e-12)
+
+
+def test_attend_bad_shapes():
+    with pytest.raises(ValueError, match=r"\(T', B, H\)"):
+        s2s.attend(np.zeros((2, 3, 4)), np.zeros((5, 3, 6)), np.eye(4))
+    with pytest.raises(ValueError, match=r"Q must have shape \(H, H\)"):
+        s2s.attend(np.zeros((2, 3, 4)), np.zeros((5, 3, 4)), np.eye(3))

@@ -27,10 +27,9 @@ Usage (``make fold`` runs it on every notebook)::
 stays visible (no visible cell over 25 lines, no visible ``assert``).
 """
 
-import argparse
-import json
 import sys
-from pathlib import Path
+
+from nbfiles import lab_form, rewrite
 
 CHECK = "check"
 HIDE_INPUT = "hide-input"
@@ -56,34 +55,13 @@ def fold_cell(cell):
 
 
 def fold_notebook(nb):
-    """Return a copy of the notebook dict with every cell folded as its tags ask."""
-    return {**nb, "cells": [fold_cell(c) for c in nb["cells"]]}
-
-
-def dumps(nb):
-    """Serialise as nbformat does (sorted keys, indent 1, non-ASCII kept, final newline)."""
-    return json.dumps(nb, sort_keys=True, indent=1, ensure_ascii=False) + "\n"
+    """Return a copy of the notebook dict with every cell folded as its tags ask (in the form
+    JupyterLab keeps, :func:`nbfiles.lab_form`)."""
+    return lab_form({**nb, "cells": [fold_cell(c) for c in nb["cells"]]})
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("notebooks", nargs="+", type=Path)
-    parser.add_argument(
-        "--check", action="store_true", help="change nothing; exit 1 if a notebook would change"
-    )
-    args = parser.parse_args(argv)
-    stale = []
-    for path in args.notebooks:
-        nb = json.loads(path.read_text(encoding="utf-8"))
-        folded = fold_notebook(nb)
-        if folded != nb:
-            stale.append(path)
-            if not args.check:
-                path.write_text(dumps(folded), encoding="utf-8")
-    verb = "not folded" if args.check else "folded"
-    for path in stale:
-        print(f"{verb}: {path}")
-    return 1 if (args.check and stale) else 0
+    return rewrite(lambda nb, path: fold_notebook(nb), __doc__.splitlines()[0], "folded", argv)
 
 
 if __name__ == "__main__":

@@ -33,7 +33,8 @@ nothing).
    ``{solution-start}`` directive is commented out (``%`` lines, which neither front end
    shows) above a ``{solution}`` directive holding the rest of its cell, a dropdown titled
    "Solution to Exercise 2.1"; ``{solution-end}`` is commented out the same way. Code cells
-   between the two get ``"jupyter": {"source_hidden": true, "outputs_hidden": true}``:
+   between the two get ``"jupyter": {"source_hidden": true, "outputs_hidden": true}`` and
+   ``"collapsed": true`` (the old name JupyterLab keeps equal to ``outputs_hidden``):
    JupyterLab folds them, as the book's solution dropdown does. A cell that is left empty
    (only the end marker, or only the front matter of 3) renders to nothing, and the book's
    JupyterLab extension hides it.
@@ -67,7 +68,6 @@ Usage (``make notebooks`` and ``make myst`` run it on every notebook)::
 ``tests/test_myst_lab.py`` fails when a notebook is not converted.
 """
 
-import argparse
 import codecs
 import json
 import re
@@ -76,6 +76,7 @@ from functools import lru_cache
 from pathlib import Path
 
 import latexcodec  # noqa: F401 (registers the "ulatex" codec)
+from nbfiles import lab_form, rewrite
 
 ROOT = Path(__file__).resolve().parent.parent
 CHAPTERS = ROOT / "chapters"
@@ -495,6 +496,7 @@ def _references_cell(keys):
 def _fold_solution(cell):
     meta = dict(cell.get("metadata", {}))
     meta["jupyter"] = {**meta.get("jupyter", {}), "source_hidden": True, "outputs_hidden": True}
+    meta["collapsed"] = True
     return {**cell, "metadata": meta}
 
 
@@ -523,36 +525,18 @@ def convert_notebook(nb, name, targets=None, directory=CHAPTERS):
         cells.insert(0, _frontmatter_cell(number))
     if keys:
         cells.append(_references_cell(keys))
-    return {**nb, "cells": cells}
-
-
-def dumps(nb):
-    """Serialise as nbformat does (sorted keys, indent 1, non-ASCII kept, final newline)."""
-    return json.dumps(nb, sort_keys=True, indent=1, ensure_ascii=False) + "\n"
+    return lab_form({**nb, "cells": cells})
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("notebooks", nargs="+", type=Path)
-    parser.add_argument(
-        "--check", action="store_true", help="change nothing; exit 1 if a notebook would change"
-    )
-    args = parser.parse_args(argv)
     targets = {}  # per directory of notebooks
-    stale = []
-    for path in args.notebooks:
-        nb = json.loads(path.read_text(encoding="utf-8"))
+
+    def convert(nb, path):
         here = path.resolve().parent
         targets.setdefault(here, labels(here))
-        converted = convert_notebook(nb, path.name, targets[here], here)
-        if converted != nb:
-            stale.append(path)
-            if not args.check:
-                path.write_text(dumps(converted), encoding="utf-8")
-    verb = "not converted" if args.check else "converted"
-    for path in stale:
-        print(f"{verb}: {path}")
-    return 1 if (args.check and stale) else 0
+        return convert_notebook(nb, path.name, targets[here], here)
+
+    return rewrite(convert, __doc__.splitlines()[0], "converted", argv)
 
 
 # --------------------------------------------------------------------------- Sphinx

@@ -12,6 +12,7 @@ the internet. The kernels get the environment ``make lab`` gives them: no
 """
 
 import contextlib
+import difflib
 import json
 import os
 import re
@@ -245,6 +246,24 @@ def run_all(page, timeout=300_000):
     wait_kernel_idle(page, timeout)
     page.wait_for_timeout(1000)  # folded cells after the last visible one may still be queued
     wait_kernel_idle(page, timeout)
+
+
+def save_notebook(page, path, timeout=30_000):
+    """Save the notebook shown (File > Save Notebook) to ``path``, its file on the server;
+    return the lines the save changed in it (a unified diff, empty when it wrote it as it was)."""
+    before = path.read_text(encoding="utf-8")
+    written = path.stat().st_mtime_ns
+    page.locator(".lm-MenuBar-item", has_text="File").first.click()
+    page.locator('.lm-Menu-item[data-command="docmanager:save"]').click()
+    deadline = time.monotonic() + timeout / 1000
+    while path.stat().st_mtime_ns == written:
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"{path.name} was not saved in {timeout / 1000:.0f} s")
+        page.wait_for_timeout(100)
+    page.wait_for_timeout(200)  # the write has finished
+    after = path.read_text(encoding="utf-8")
+    diff = difflib.unified_diff(before.splitlines(), after.splitlines(), lineterm="", n=1)
+    return list(diff)[2:]
 
 
 def live_sliders(page):

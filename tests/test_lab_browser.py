@@ -9,8 +9,9 @@ picture within one second. Before running, every rendered markdown cell must rea
 no raw MyST markup (jupyterlab-myst renders it; _ext/myst_lab.py converts what it cannot),
 every code listing the book includes from lstmkit shows its code, every heading another
 chapter links to carries its label as id, a solution is one dropdown ("Solution to
-Exercise 2.1", not "Start of ..."), no empty markdown cell takes room, and opening the
-notebook logs no console error.
+Exercise 2.1", not "Start of ..."), no empty markdown cell takes room, opening the notebook
+logs no console error and does not mark it modified, and saving it rewrites nothing
+(JupyterLab opens it without a change: _ext/nbfiles.py's lab_form).
 """
 
 import json
@@ -31,6 +32,7 @@ from lab import (
     press_and_wait_for_new_picture,
     raw_myst,
     run_all,
+    save_notebook,
     target_offset,
     wait_in_view,
 )
@@ -88,7 +90,25 @@ def test_notebook_runs_and_its_sliders_move_in_jupyterlab(lab_and_browser, name)
         open_notebook(page, lab, name)
         raw = raw_myst(page)
         assert raw == [], f"{name}: {len(raw)} markdown cells show raw MyST: {raw[:5]}"
+        # opening (kernel started, cells rendered) changed nothing: the tab is not marked
+        # modified, there is nothing to save (the notebook is in _ext/nbfiles.py's lab_form)
+        dirty = page.locator(".lm-DockPanel-tabBar .lm-TabBar-tab.jp-mod-dirty")
+        assert dirty.count() == 0, f"{name}: marked modified on opening: {dirty.all_inner_texts()}"
+        changed = save_notebook(page, lab.root / name)
+        assert changed == [], f"{name}: saving it unchanged rewrites it: {changed[:20]}"
         assert rec.errors == [], f"{name}: console errors on opening {rec.errors[:5]}"
+        # each year the prose takes from chapters/milestones.csv shows as that year, a link
+        years = myst_lab.years()
+        expected = sorted(
+            [years[m.group(1)], m.group(1)]
+            for text in _markdown(name)
+            for m in myst_lab.YEAR_LINK.finditer(text)
+        )
+        shown_years = page.evaluate(
+            """() => [...document.querySelectorAll('.jp-MarkdownCell a[title^="year_"]')]
+                .map(a => [a.textContent, a.title])"""
+        )
+        assert sorted(shown_years) == expected, f"{name}: years shown {shown_years[:5]}"
         ids = set(
             page.evaluate(
                 "() => [...document.querySelectorAll('.jp-Notebook [id]')].map(e => e.id)"

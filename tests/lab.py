@@ -141,6 +141,8 @@ def jupyterlab(notebooks=None, *, timeout=60):
         root.mkdir()
         for name in notebooks or chapter_notebooks():
             shutil.copy(CHAPTERS / name, root / Path(name).name)  # a name, or a path
+        for data in CHAPTERS.glob("*.csv"):  # data a notebook reads (milestones.csv)
+            shutil.copy(data, root / data.name)
         for rel, value in SETTINGS.items():
             path = home / "settings" / rel
             path.parent.mkdir(parents=True, exist_ok=True)

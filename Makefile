@@ -26,7 +26,7 @@ BOOKENV := OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 MKL_NUM_THREADS=1
 JB     := $(BOOKENV) $(BIN)/jupyter-book build . -W -n --keep-going
 # Everything the built book depends on: a change to any of these makes it stale.
 SOURCES := _config.yml _toc.yml references.bib requirements.txt pyproject.toml _ext/myst_lab.py \
-           $(wildcard chapters/*.md chapters/*.ipynb lstmkit/*.py lstmkit/*/*.py)
+           $(wildcard chapters/*.md chapters/*.ipynb chapters/*.csv lstmkit/*.py lstmkit/*/*.py)
 
 .PHONY: book pdf test lab notebooks fold myst lint bench clean venv
 

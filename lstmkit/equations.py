@@ -124,6 +124,14 @@ EQUATIONS = {
         "np.ones_like(f_bar)",
         "no_forget_gate",
     ),
+    "f (coupled)": Equation(
+        "eq-lstm-f-cifg",
+        "forward",
+        _v("f"),
+        rf"\boldsymbol{{1}} - {_v('i')}",
+        "1 - i",
+        "coupled",
+    ),
     "y (no_output_activation)": Equation(
         "eq-lstm-y-noaf",
         "forward",
@@ -180,6 +188,22 @@ EQUATIONS = {
         _d(_bar("f")),
         rf"{_d(_v('c'))}{_odot}{_v('c', 't-1')}{_odot}\sigma'({_bar('f')})",
         "delta_c * c_prev * f * (1 - f)",
+    ),
+    "delta_f_bar (coupled)": Equation(
+        "eq-lstm-delta-f-bar-cifg",
+        "delta",
+        _d(_bar("f")),
+        r"\boldsymbol{0}",
+        "0 * delta_c",
+        "coupled",
+    ),
+    "delta_i_bar (coupled)": Equation(
+        "eq-lstm-delta-i-bar-cifg",
+        "delta",
+        _d(_bar("i")),
+        rf"{_d(_v('c'))}{_odot}({_v('z')} - {_v('c', 't-1')}){_odot}\sigma'({_bar('i')})",
+        "delta_c * (z - c_prev) * i * (1 - i)",
+        "coupled",
     ),
     "delta_i_bar": Equation(
         "eq-lstm-delta-i-bar",

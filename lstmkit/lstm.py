@@ -12,8 +12,10 @@ For every step :math:`t = 1, \dots, T`, starting from :math:`y(0)` and :math:`c(
  y(t) &= o(t) \odot \tanh(c(t))
 
 The :math:`p \odot c` terms (peepholes) are there only if ``params`` has ``p_i p_f p_o``.
-Two variants of Greff et al. change one line: ``"no_forget_gate"`` fixes :math:`f(t) = 1`,
-``"no_output_activation"`` drops the tanh, :math:`y(t) = o(t) \odot c(t)`.
+Three variants of Greff et al. change one line: ``"no_forget_gate"`` fixes :math:`f(t) = 1`,
+``"coupled"`` (CIFG) couples the gates, :math:`f(t) = 1 - i(t)` (so :math:`W_f, R_f, b_f,
+p_f` are unused and get zero gradients), and ``"no_output_activation"`` drops the tanh,
+:math:`y(t) = o(t) \odot c(t)`.
 :func:`forward_step` and :func:`backward_step` are one step on a batch, a row per sequence
 (:math:`W_z x(t)` is ``x @ W_z.T``); :func:`forward` and :func:`backward` loop them over
 time. ``x`` is ``(T, B, D)``, the rest ``(T, B, H)``; step :math:`t` is at index ``t - 1``
@@ -36,7 +38,7 @@ from . import _checks
 
 SIGNALS = ("z", "i", "f", "o")  # the block input z (not a gate) and the gates i, f, o
 PEEPHOLES = ("p_i", "p_f", "p_o")
-VARIANTS = ("vanilla", "no_forget_gate", "no_output_activation")
+VARIANTS = ("vanilla", "no_forget_gate", "no_output_activation", "coupled")
 STEP = ("z_bar", "z", "i_bar", "i", "f_bar", "f", "c", "o_bar", "o", "y")  # forward_step
 DELTAS = ("y", "o_bar", "c", "f_bar", "i_bar", "z_bar", "x")  # backward_step
 PARAM_SHAPES = {
@@ -149,9 +151,10 @@ def forward_step(params, x, y_prev, c_prev, *, variant="vanilla"):
     i = sigmoid(i_bar)  # (eq-lstm-i)
     # (eq-lstm-f-bar)
     f_bar = x @ p["W_f"].T + y_prev @ p["R_f"].T + p_f * c_prev + p["b_f"]
-    # (eq-lstm-f), or f = 1 without a forget gate
+    # (eq-lstm-f), or f = 1 without a forget gate, or f = 1 - i coupled
     no_f = variant == "no_forget_gate"
     f = np.ones_like(f_bar) if no_f else sigmoid(f_bar)
+    f = 1 - i if variant == "coupled" else f
     c = z * i + c_prev * f  # (eq-lstm-c)
     # (eq-lstm-o-bar)
     o_bar = x @ p["W_o"].T + y_prev @ p["R_o"].T + p_o * c + p["b_o"]
@@ -198,7 +201,10 @@ def backward_step(
             + W_i^\top \delta\bar\imath(t)
             + W_f^\top \delta\bar f(t) + W_o^\top \delta\bar o(t)
 
-    (tanh is the identity for ``"no_output_activation"``).
+    (tanh is the identity for ``"no_output_activation"``). For
+    ``"coupled"``, :math:`f = 1 - i`: :math:`\delta\bar f(t) = 0` and
+    :math:`\delta\bar\imath(t) = \delta c(t) \odot (z(t) - c(t-1))
+    \odot \sigma'(\bar\imath(t))`.
     """
     p = params
     z, i, f, c, o = (now[k] for k in ("z", "i", "f", "c", "o"))
@@ -211,9 +217,12 @@ def backward_step(
         delta_y * o * _h(c, variant, derivative=True) + p_o * delta_o_bar
         + p_i * later["i_bar"] + p_f * later["f_bar"] + later["c"] * f_later
     )
-    # (eq-lstm-delta-f-bar); 0 if f = 1
-    delta_f_bar = delta_c * c_prev * f * (1 - f)
-    delta_i_bar = delta_c * z * i * (1 - i)  # (eq-lstm-delta-i-bar)
+    coupled = variant == "coupled"  # f = 1 - i: no f path of its own
+    # (eq-lstm-delta-f-bar); 0 if f = 1, and if coupled
+    delta_f_bar = delta_c * c_prev * f * (1 - f) * (not coupled)
+    # (eq-lstm-delta-i-bar); coupled, i moves f too: z - c(t-1)
+    dc_di = z - c_prev if coupled else z
+    delta_i_bar = delta_c * dc_di * i * (1 - i)
     delta_z_bar = delta_c * i * (1 - z**2)  # (eq-lstm-delta-z-bar)
     bars = dict(
         z_bar=delta_z_bar, i_bar=delta_i_bar,
@@ -293,17 +302,33 @@ def backward(params, cache, dJ_dy):
     return grads, LSTMDeltas(y0=y0, c0=c0, **d)
 
 
+def _cell_partials(cache, t=slice(None)):
+    r""":math:`\partial c/\partial\bar\imath` and :math:`\partial c/\partial\bar f` at index ``t``.
+
+    :math:`z \odot \sigma'(\bar\imath)` and :math:`c(t-1) \odot \sigma'(\bar f)`; coupled
+    (:math:`f = 1 - i`) they are :math:`(z - c(t-1)) \odot \sigma'(\bar\imath)` and 0.
+    """
+    z, i, f, c_prev = (getattr(cache, k)[t] for k in ("z", "i", "f", "c_prev"))
+    coupled = cache.variant == "coupled"
+    dc_di_bar = (z - c_prev if coupled else z) * i * (1 - i)
+    dc_df_bar = c_prev * f * (1 - f) * (not coupled)
+    return dc_di_bar, dc_df_bar
+
+
 def cell_jacobian_diag(params, cache):
     r"""The diagonal of :math:`\partial c(t)/\partial c(t-1)` with :math:`y(t-1)` held fixed.
 
     ``(T, B, H)``, step :math:`t` at index ``t - 1``: :math:`f(t) + c(t-1) \odot
-    \sigma'(\bar f(t)) \odot p_f + z(t) \odot \sigma'(\bar\imath(t)) \odot p_i`.
+    \sigma'(\bar f(t)) \odot p_f + z(t) \odot \sigma'(\bar\imath(t)) \odot p_i`
+    (for ``"coupled"``, :math:`f = 1 - i`: no :math:`p_f` term, and :math:`z(t) - c(t-1)`
+    in place of :math:`z(t)`).
     """
     _check_cache(params, cache)
     jac = cache.f.copy()
     if has_peepholes(params):
-        jac += cache.c_prev * cache.f * (1 - cache.f) * params["p_f"]
-        jac += cache.z * cache.i * (1 - cache.i) * params["p_i"]
+        dc_di_bar, dc_df_bar = _cell_partials(cache)
+        jac += dc_df_bar * params["p_f"]
+        jac += dc_di_bar * params["p_i"]
     return jac
 
 
@@ -321,11 +346,12 @@ def cell_jacobian(params, cache, t):
     diag = cell_jacobian_diag(params, cache)[t]
     jac = diag[:, :, None] * np.eye(diag.shape[1], dtype=diag.dtype)  # the direct part
     if t > 0:
-        z, i, f, v = cache.z[t], cache.i[t], cache.f[t], cache.variant
+        z, i, v = cache.z[t], cache.i[t], cache.variant
+        dc_di_bar, dc_df_bar = _cell_partials(cache, t)
         dc_dy = (
             (i * (1 - z * z))[:, :, None] * params["R_z"]
-            + (z * i * (1 - i))[:, :, None] * params["R_i"]
-            + (cache.c[t - 1] * f * (1 - f))[:, :, None] * params["R_f"]
+            + dc_di_bar[:, :, None] * params["R_i"]
+            + dc_df_bar[:, :, None] * params["R_f"]
         )
         o, c = cache.o[t - 1], cache.c[t - 1]
         dy_dc = o * _h(c, v, derivative=True) + _h(c, v) * o * (1 - o) * params.get("p_o", 0.0)

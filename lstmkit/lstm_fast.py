@@ -213,6 +213,8 @@ def forward(params, x, y0=None, c0=None, *, variant="vanilla", out=None):
             _sigmoid(act[ready], out=act[ready])
             if variant == "no_forget_gate":
                 act[F] = 1
+            elif variant == "coupled":  # f(t) = 1 - i(t)
+                np.subtract(1, act[I], out=act[F])
             # c(t) = z(t) * i(t) + c(t-1) * f(t)
             np.multiply(act[Z], act[I], out=c)
             c += np.multiply(c_all[t], act[F], out=tmp[:H])
@@ -235,15 +237,20 @@ def _local_derivatives(acts, c_prev, tanh_c, local, local_c, variant):
     :math:`\partial c/\partial\bar\imath = z \odot i(1-i)`, :math:`\partial c/\partial\bar f
     = c(t-1) \odot f(1-f)` (0 when :math:`f = 1`) and :math:`\partial y/\partial\bar o =
     h(c) \odot o(1-o)`; into ``local_c`` ``(K, H, B)``: :math:`\partial y/\partial c =
-    o \odot h'(c)`.
+    o \odot h'(c)`. Coupled (:math:`f = 1 - i`): :math:`\partial c/\partial\bar\imath =
+    (z - c(t-1)) \odot i(1-i)` and :math:`\partial c/\partial\bar f = 0`.
     """
     H = local_c.shape[1]
     Z, I, F, O = _gate_slices(H)
     IFO = slice(H, 4 * H)
     np.subtract(1, acts[:, IFO], out=local[:, IFO])  # σ' of i, f and o at once
     local[:, IFO] *= acts[:, IFO]
-    local[:, I] *= acts[:, Z]
-    local[:, F] *= c_prev
+    if variant == "coupled":  # i moves f = 1 - i too; f has no path of its own
+        local[:, I] *= np.subtract(acts[:, Z], c_prev, out=local_c)
+        local[:, F] = 0
+    else:
+        local[:, I] *= acts[:, Z]
+        local[:, F] *= c_prev
     local[:, O] *= tanh_c
     np.multiply(acts[:, Z], acts[:, Z], out=local[:, Z])  # tanh'(z_bar) = 1 - z^2
     np.subtract(1, local[:, Z], out=local[:, Z])

@@ -94,13 +94,13 @@ def state_jacobian(params, cache, t):
     lstm._check_cache(params, cache)
     t = _checks.time_step(t, len(cache.x))
     v = cache.variant
-    z, i, f, o, c = (getattr(cache, k)[t] for k in ("z", "i", "f", "o", "c"))
-    c_prev = cache.c_prev[t]
+    z, i, o, c = (getattr(cache, k)[t] for k in ("z", "i", "o", "c"))
+    dc_di_bar, dc_df_bar = lstm._cell_partials(cache, t)  # coupled: f = 1 - i
     A = lstm.cell_jacobian_diag(params, cache)[t]  # (B, H): diagonal
     M = (
         (i * (1 - z * z))[:, :, None] * params["R_z"]
-        + (z * i * (1 - i))[:, :, None] * params["R_i"]
-        + (c_prev * f * (1 - f))[:, :, None] * params["R_f"]
+        + dc_di_bar[:, :, None] * params["R_i"]
+        + dc_df_bar[:, :, None] * params["R_f"]
     )
     dsig_o = o * (1 - o)
     g = o * lstm._h(c, v, derivative=True) + lstm._h(c, v) * dsig_o * params.get("p_o", 0.0)

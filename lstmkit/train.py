@@ -177,7 +177,7 @@ def lstm_many_to_one(params, x, target, *, loss=losses.mse, variant="vanilla"):
     loss : callable
         ``loss(y_hat, target) -> (value, dJ/dy_hat)``.
     variant : str
-        ``"vanilla"``, ``"no_forget_gate"`` or ``"no_output_activation"``
+        ``"vanilla"``, ``"no_forget_gate"``, ``"no_output_activation"`` or ``"coupled"``
         (``lstmkit.lstm.VARIANTS``).
 
     Returns

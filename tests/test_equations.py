@@ -122,7 +122,8 @@ def test_every_entry_is_valid_latex_for_mathjax_and_matplotlib():
 def test_table_and_aligned():
     assert equations.table("forward", "no_forget_gate")["f"].rhs == r"\boldsymbol{1}"
     assert equations.table("forward")["f"].label == "eq-lstm-f"
-    assert len(equations.table()) == len(EQ) - 4  # no variant rows in the vanilla table
+    assert len(equations.table()) == len(EQ) - 7  # no variant rows in the vanilla table
+    assert equations.table("forward", "coupled")["f"].numpy == "1 - i"
     assert equations.table("delta", "no_output_activation")["delta_c"].label.endswith("noaf")
     block = equations.aligned(["c", "y"])
     assert block.startswith(r"\begin{aligned}") and block.count("&=") == 2

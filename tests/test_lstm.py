@@ -5,7 +5,7 @@ from decimal import Decimal, getcontext
 import numpy as np
 import pytest
 
-from lstmkit import gradcheck, lstm
+from lstmkit import gradcheck, lstm, variants
 
 TOL = 1e-7  # max relative error of a gradient check (norm-based, see lstmkit.gradcheck)
 PERTURBABLE = ("z_bar", "i_bar", "f_bar", "o_bar", "c", "y")
@@ -422,3 +422,36 @@ def test_the_variants_change_one_line_each():
     assert not d.f_bar.any() and not grads["W_f"].any() and not grads["p_f"].any()
     with pytest.raises(ValueError, match="variant must be one of vanilla, no_forget_gate"):
         lstm.forward(params, x, variant="no_input_gate")
+
+
+@pytest.mark.parametrize("peepholes", [True, False])
+def test_coupled_gates_forget_what_the_input_gate_lets_in(peepholes):
+    """CIFG: f = 1 - i; W_f R_f b_f p_f are unused and get zero gradients; dc/di = z - c(t-1)."""
+    params, x, y0, c0, G = make_problem(peepholes=peepholes)
+    cache = lstm.forward(params, x, y0, c0, variant="coupled")
+    np.testing.assert_array_equal(cache.f, 1 - cache.i)
+    grads, d = lstm.backward(params, cache, G)
+    unused = ["W_f", "R_f", "b_f"] + (["p_f"] if peepholes else [])
+    assert not d.f_bar.any() and not any(grads[k].any() for k in unused)
+    assert all(grads[k].any() for k in grads if k not in unused)
+    # the forget gate's own weights change nothing: J does not depend on them
+    moved = dict(params, **{k: params[k] + 1.0 for k in unused})
+    np.testing.assert_array_equal(lstm.forward(moved, x, y0, c0, variant="coupled").y, cache.y)
+    # delta i_bar carries z - c(t-1): with z alone (the vanilla rule) the gradient is wrong
+    wrong = d.c * cache.z * cache.i * (1 - cache.i)
+    assert gradcheck.rel_error(wrong, d.i_bar) > 0.1
+    np.testing.assert_allclose(
+        d.i_bar, d.c * (cache.z - cache.c_prev) * cache.i * (1 - cache.i), rtol=1e-13, atol=1e-15
+    )
+
+
+@pytest.mark.parametrize("peepholes", [True, False])
+def test_coupled_is_the_cifg_of_lk_variants(peepholes):
+    """lk.lstm's "coupled" computes lk.variants' forward-only "cifg" on the same weights."""
+    params, x, _, c0, _ = make_problem(peepholes=peepholes)
+    cifg = {k: v for k, v in params.items() if not k.endswith("_f")}  # no W_f R_f b_f p_f
+    ours = lstm.forward(params, x, None, c0, variant="coupled")
+    theirs = variants.forward(cifg, x, c0, variant="cifg")
+    for k in ("z", "i", "f", "c", "o", "y"):
+        np.testing.assert_allclose(getattr(ours, k), theirs[k], rtol=1e-14, atol=1e-15)
+    assert np.abs(ours.c - ours.c_prev).max() > 0.1  # the cells move: not a trivial match

@@ -49,6 +49,8 @@ SHAPES = dict(
 @example(T=1, B=1, D=1, H=1, seed=0, peepholes=True, variant="vanilla")
 @example(T=1, B=3, D=2, H=4, seed=1, peepholes=False, variant="vanilla")
 @example(T=6, B=1, D=2, H=4, seed=2, peepholes=True, variant="no_forget_gate")
+@example(T=6, B=2, D=2, H=4, seed=3, peepholes=True, variant="coupled")
+@example(T=5, B=3, D=1, H=2, seed=4, peepholes=False, variant="coupled")
 def test_fast_equals_readable(T, B, D, H, seed, peepholes, variant):
     params, x, y0, c0, G = problem(T, B, D, H, seed, peepholes)
     cache = lstm_fast.forward(params, x, y0, c0, variant=variant)

@@ -52,17 +52,18 @@ def test_nudged_loss_rejects_unknown_nodes_and_bad_eps():
         lstm_paths.nudged_loss(params, x, np.sum, "c", 0, np.zeros(H + 1))
 
 
+@pytest.mark.parametrize("variant", ["vanilla", "coupled"])
 @pytest.mark.parametrize("peepholes", [True, False])
 @pytest.mark.parametrize("t", [0, 2, T - 1])
-def test_state_jacobian_equals_finite_differences_of_one_step(t, peepholes):
+def test_state_jacobian_equals_finite_differences_of_one_step(t, peepholes, variant):
     params, x, _ = small(2, peepholes=peepholes)
-    cache = lstm.forward(params, x)
+    cache = lstm.forward(params, x, variant=variant)
     jac = lstm_paths.state_jacobian(params, cache, t)
     assert jac.shape == (B, 2 * H, 2 * H)
 
     def step(state):
         c_prev, y_prev = state[:H][None], state[H:][None]
-        after = lstm.forward(params, x[t : t + 1], y_prev, c_prev)
+        after = lstm.forward(params, x[t : t + 1], y_prev, c_prev, variant=variant)
         return np.concatenate([after.c[0, 0], after.y[0, 0]])
 
     state = np.concatenate([cache.c_prev[t, 0], cache.y_prev[t, 0]])
@@ -182,9 +183,9 @@ def test_ledger_parts_add_up_to_the_deltas_of_backward(peepholes, variant):
                 assert np.all(part[-1] == 0)
     if not peepholes:
         assert not any(np.any(c_parts[k]) for k in ("o_bar", "f_bar_next", "i_bar_next"))
-    # every recurrent term matters here (without a forget gate, delta f_bar is 0)
+    # every recurrent term matters here (without a forget gate of its own, delta f_bar is 0)
     for name in lstm_paths.Y_TERMS[1:]:
-        if variant == "no_forget_gate" and name == "f_bar_next":
+        if variant in ("no_forget_gate", "coupled") and name == "f_bar_next":
             assert not np.any(y_parts[name])
             continue
         partial = sum(v for k, v in y_parts.items() if k != name)

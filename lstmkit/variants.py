@@ -3,7 +3,8 @@ r"""Variants of the LSTM (Greff et al. 2017) as one-line changes of one step, an
 Each variant is :func:`lstmkit.lstm.forward_step` with one line changed (``CHANGED``):
 
 * ``"cifg"``, coupled input and forget gate: :math:`f(t) = 1 - i(t)`; the forget gate's
-  weights ``W_f R_f b_f`` (and ``p_f``) are gone;
+  weights ``W_f R_f b_f`` (and ``p_f``) are gone (to train it, :mod:`lstmkit.lstm` and
+  :mod:`lstmkit.lstm_fast` have the same step with a backward pass, ``variant="coupled"``);
 * ``"np"``, no peepholes: the :math:`p \odot c` terms are 0 (``lk.lstm`` without ``p_*``);
 * ``"nog"``, no output gate: :math:`o(t) = 1`, so :math:`y(t) = \tanh(c(t))`; ``W_o R_o b_o
   p_o`` are gone;

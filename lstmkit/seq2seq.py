@@ -74,7 +74,7 @@ def _decoder_inputs(targets, n_symbols):
     return _one_hot(np.concatenate([start, targets[:-1]]), n_symbols + 1)
 
 
-def teacher_forced(enc, dec, tokens, targets):
+def teacher_forced(enc, dec, tokens, targets, *, last_only=False):
     r"""Loss and gradients of the teacher-forced encoder-decoder.
 
     Parameters
@@ -85,6 +85,10 @@ def teacher_forced(enc, dec, tokens, targets):
         The input tokens.
     targets : ndarray of int, shape (T', B)
         The output tokens; the decoder reads the start token, then ``targets[:-1]``.
+    last_only : bool
+        With attention, attend to the encoder's last state :math:`h_\text{enc}(T)` only
+        (then :math:`\alpha = 1` and :math:`r(t) = h_\text{enc}(T)`): the same parameters,
+        no access to earlier positions (the ablation of attention's reach).
 
     Returns
     -------
@@ -100,7 +104,9 @@ def teacher_forced(enc, dec, tokens, targets):
             f"{tokens.shape} and {targets.shape}"
         )
     if "A" in dec:
-        return _teacher_forced_attention(enc, dec, tokens, targets)
+        return _teacher_forced_attention(enc, dec, tokens, targets, last_only)
+    if last_only:
+        raise ValueError("last_only needs a decoder with attention (key 'A')")
     enc_cache = rnn.forward(enc, _one_hot(tokens, enc["U"].shape[1]))
     context = enc_cache.h[-1]
     dec_cache = rnn.forward(dec, _decoder_inputs(targets, n_symbols), context)
@@ -113,15 +119,18 @@ def teacher_forced(enc, dec, tokens, targets):
     return loss, grads_enc, grads_dec
 
 
-def free_running(enc, dec, tokens, steps, targets=None):
+def free_running(enc, dec, tokens, steps, targets=None, *, last_only=False):
     """Decode ``steps`` tokens: each step feeds back its own choice (argmax).
 
     With ``targets`` given, feed back the correct tokens instead (teacher forcing at
     test time, for comparison). Returns the chosen tokens, shape ``(steps, B)``. A
-    decoder with attention (key ``"A"``) reads the encoder's states at every step.
+    decoder with attention (key ``"A"``) reads the encoder's states at every step (only
+    the last one with ``last_only=True``, as in :func:`teacher_forced`).
     """
     if "A" in dec:
-        return _free_running_attention(enc, dec, tokens, steps, targets)
+        return _free_running_attention(enc, dec, tokens, steps, targets, last_only)
+    if last_only:
+        raise ValueError("last_only needs a decoder with attention (key 'A')")
     n_symbols = dec["V"].shape[0]
     context = rnn.forward(enc, _one_hot(tokens, enc["U"].shape[1])).h[-1]
     if targets is not None:
@@ -182,7 +191,7 @@ def _state_only(params):
     return {"U": params["U"], "W": params["W"], "b": params["b"], "V": np.eye(H), "c": np.zeros(H)}
 
 
-def _teacher_forced_attention(enc, dec, tokens, targets):
+def _teacher_forced_attention(enc, dec, tokens, targets, last_only=False):
     r""":func:`teacher_forced` for a decoder with attention.
 
     Backward, with :math:`g(t) = \partial J/\partial o(t)`, :math:`\bar r(t) = A^\top
@@ -205,13 +214,15 @@ def _teacher_forced_attention(enc, dec, tokens, targets):
         \frac{\partial J}{\partial A} = \textstyle\sum_t g(t)\, r(t)^\top,
 
     and the context path :math:`\delta h_\text{dec}(0)` adds to
-    :math:`\delta h_\text{enc}(T)` as without attention.
+    :math:`\delta h_\text{enc}(T)` as without attention. With ``last_only`` the sums over
+    :math:`s` run over :math:`s = T` alone.
     """
     n_symbols = dec["V"].shape[0]
     enc_cache = rnn.forward(enc, _one_hot(tokens, enc["U"].shape[1]))
-    h_enc = enc_cache.h
+    h_all = enc_cache.h
+    h_enc = h_all[-1:] if last_only else h_all  # the states attended to
     core = _state_only(dec)
-    dec_cache = rnn.forward(core, _decoder_inputs(targets, n_symbols), h_enc[-1])
+    dec_cache = rnn.forward(core, _decoder_inputs(targets, n_symbols), h_all[-1])
     h_dec = dec_cache.h
     alpha, r = attend(h_dec, h_enc, dec["Q"])
     o = dec["c"] + h_dec @ dec["V"].T + r @ dec["A"].T
@@ -223,7 +234,8 @@ def _teacher_forced_attention(enc, dec, tokens, targets):
     e_bar = alpha * (alpha_bar - (alpha * alpha_bar).sum(axis=-1, keepdims=True))
     k_bar = np.einsum("tbs,tbh->sbh", e_bar, h_dec)
     dh_dec = g @ dec["V"] + np.einsum("tbs,sbh->tbh", e_bar, keys)
-    dh_enc = np.einsum("tbs,tbh->sbh", alpha, r_bar) + k_bar @ dec["Q"]
+    dh_enc = np.zeros_like(h_all)
+    dh_enc[-len(h_enc):] = np.einsum("tbs,tbh->sbh", alpha, r_bar) + k_bar @ dec["Q"]
 
     grads_core, deltas = rnn.backward(core, dec_cache, dh_dec)
     grads_dec = {k: grads_core[k] for k in ("U", "W", "b")}
@@ -237,10 +249,12 @@ def _teacher_forced_attention(enc, dec, tokens, targets):
     return loss, grads_enc, grads_dec
 
 
-def _free_running_attention(enc, dec, tokens, steps, targets):
+def _free_running_attention(enc, dec, tokens, steps, targets, last_only=False):
     """:func:`free_running` for a decoder with attention, one step at a time."""
     n_symbols = dec["V"].shape[0]
     h_enc = rnn.forward(enc, _one_hot(tokens, enc["U"].shape[1])).h
+    if last_only:
+        h_enc = h_enc[-1:]
     core = _state_only(dec)
     token = np.full(tokens.shape[1], n_symbols)  # the start token
     h, chosen = h_enc[-1], []

@@ -72,20 +72,23 @@ def test_attention_gradient_matches_finite_differences():
     assert np.abs(g_dec["Q"]).max() > 1e-4 and np.abs(g_dec["A"]).max() > 1e-4
 
 
-def _loss_by_loops(enc, dec, tokens, targets):
+def _loss_by_loops(enc, dec, tokens, targets, last_only=False, outputs=None):
     """The attention model's loss, one step and one sequence at a time."""
     n = dec["V"].shape[0]
     h_enc = lk.rnn.forward(enc, np.eye(3)[tokens]).h
+    attended = [len(tokens) - 1] if last_only else range(len(tokens))
     total = 0.0
     for b in range(tokens.shape[1]):
         h, u = h_enc[-1, b], n
         for t in range(len(targets)):
             x = np.eye(n + 1)[u]
             h = np.tanh(dec["b"] + dec["W"] @ h + dec["U"] @ x)
-            e = np.array([h @ dec["Q"] @ h_enc[s, b] for s in range(len(tokens))])
+            e = np.array([h @ dec["Q"] @ h_enc[s, b] for s in attended])
             alpha = np.exp(e) / np.exp(e).sum()
-            r = sum(alpha[s] * h_enc[s, b] for s in range(len(tokens)))
+            r = sum(a * h_enc[s, b] for a, s in zip(alpha, attended))
             o = dec["c"] + dec["V"] @ h + dec["A"] @ r
+            if outputs is not None:
+                outputs[t, b] = o
             total -= o[targets[t, b]] - np.log(np.exp(o).sum())
             u = targets[t, b]
     return total / targets.size
@@ -99,6 +102,34 @@ def test_attention_loss_matches_a_loop_implementation():
     targets = rng.integers(0, 3, size=(6, 3))
     loss = s2s.teacher_forced(enc, dec, tokens, targets)[0]
     assert abs(loss - _loss_by_loops(enc, dec, tokens, targets)) < 1e-12
+
+
+def test_attention_to_the_last_state_only():
+    """last_only: r(t) = h_enc(T), checked by loops and finite differences."""
+    rng = np.random.default_rng(10)
+    enc, dec = s2s.init_params(3, 5, rng=rng, attention=True)
+    dec["Q"] = rng.standard_normal((5, 5))
+    tokens = rng.integers(0, 3, size=(4, 3))
+    targets = rng.integers(0, 3, size=(6, 3))
+    loss, g_enc, g_dec = s2s.teacher_forced(enc, dec, tokens, targets, last_only=True)
+    o = np.zeros((6, 3, 3))
+    assert abs(loss - _loss_by_loops(enc, dec, tokens, targets, True, o)) < 1e-12
+    assert abs(loss - s2s.teacher_forced(enc, dec, tokens, targets)[0]) > 1e-3
+    e_enc = lk.gradcheck.check(
+        lambda p: s2s.teacher_forced(p, dec, tokens, targets, last_only=True)[0], enc, g_enc
+    )
+    e_dec = lk.gradcheck.check(
+        lambda p: s2s.teacher_forced(enc, p, tokens, targets, last_only=True)[0], dec, g_dec
+    )
+    assert max(e_enc[k] for k in ("U", "W", "b")) < 1e-6
+    assert max(e_dec[k] for k in ("U", "W", "b", "V", "c", "A")) < 1e-6
+    np.testing.assert_array_equal(g_dec["Q"], 0)  # one state: nothing to score
+    assert np.abs(g_dec["A"]).max() > 1e-4
+    forced = s2s.free_running(enc, dec, tokens, 6, targets=targets, last_only=True)
+    np.testing.assert_array_equal(forced, o.argmax(axis=-1))
+    with pytest.raises(ValueError, match="attention"):
+        plain = s2s.init_params(3, 5, rng=rng)
+        s2s.teacher_forced(*plain, tokens, targets, last_only=True)
 
 
 def test_attention_adds_to_the_same_encoder_and_decoder():

@@ -85,7 +85,7 @@ def _loss_by_loops(enc, dec, tokens, targets, last_only=False, outputs=None):
             h = np.tanh(dec["b"] + dec["W"] @ h + dec["U"] @ x)
             e = np.array([h @ dec["Q"] @ h_enc[s, b] for s in attended])
             alpha = np.exp(e) / np.exp(e).sum()
-            r = sum(a * h_enc[s, b] for a, s in zip(alpha, attended))
+            r = sum(a * h_enc[s, b] for a, s in zip(alpha, attended, strict=True))
             o = dec["c"] + dec["V"] @ h + dec["A"] @ r
             if outputs is not None:
                 outputs[t, b] = o
@@ -94,23 +94,23 @@ def _loss_by_loops(enc, dec, tokens, targets, last_only=False, outputs=None):
     return total / targets.size
 
 
-def test_attention_loss_matches_a_loop_implementation():
-    rng = np.random.default_rng(5)
+def _attention_model(seed):
+    """A small attention model with a random Q, and a batch: (enc, dec, tokens, targets)."""
+    rng = np.random.default_rng(seed)
     enc, dec = s2s.init_params(3, 5, rng=rng, attention=True)
     dec["Q"] = rng.standard_normal((5, 5))
-    tokens = rng.integers(0, 3, size=(4, 3))
-    targets = rng.integers(0, 3, size=(6, 3))
+    return enc, dec, rng.integers(0, 3, size=(4, 3)), rng.integers(0, 3, size=(6, 3))
+
+
+def test_attention_loss_matches_a_loop_implementation():
+    enc, dec, tokens, targets = _attention_model(5)
     loss = s2s.teacher_forced(enc, dec, tokens, targets)[0]
     assert abs(loss - _loss_by_loops(enc, dec, tokens, targets)) < 1e-12
 
 
 def test_attention_to_the_last_state_only():
     """last_only: r(t) = h_enc(T), checked by loops and finite differences."""
-    rng = np.random.default_rng(10)
-    enc, dec = s2s.init_params(3, 5, rng=rng, attention=True)
-    dec["Q"] = rng.standard_normal((5, 5))
-    tokens = rng.integers(0, 3, size=(4, 3))
-    targets = rng.integers(0, 3, size=(6, 3))
+    enc, dec, tokens, targets = _attention_model(10)
     loss, g_enc, g_dec = s2s.teacher_forced(enc, dec, tokens, targets, last_only=True)
     o = np.zeros((6, 3, 3))
     assert abs(loss - _loss_by_loops(enc, dec, tokens, targets, True, o)) < 1e-12
@@ -128,7 +128,7 @@ def test_attention_to_the_last_state_only():
     forced = s2s.free_running(enc, dec, tokens, 6, targets=targets, last_only=True)
     np.testing.assert_array_equal(forced, o.argmax(axis=-1))
     with pytest.raises(ValueError, match="attention"):
-        plain = s2s.init_params(3, 5, rng=rng)
+        plain = s2s.init_params(3, 5, rng=np.random.default_rng(10))
         s2s.teacher_forced(*plain, tokens, targets, last_only=True)
 
 

@@ -115,6 +115,18 @@ PREPARE = """([title, lines, liveNote]) => {
     }
     parts.push({section, h1: section.querySelector('h1')});
   }
+  // Sphinx numbers unlabelled ids ("id82") page by page, so on the one page a bibliography
+  // entry's id is also that of a citation in some chapter, and a link to it would land on
+  // whichever comes first: each entry gets an id of its own, and the citations point to it.
+  const entries_by_id = new Map();
+  for (const entry of article.querySelectorAll('div.citation[id]')) {
+    entries_by_id.set(entry.id, `bib-${entry.id}`);
+    entry.id = `bib-${entry.id}`;
+  }
+  for (const a of article.querySelectorAll('.bibtex-citation a[href*="#"]')) {
+    const target = entries_by_id.get(new URL(a.href).hash.slice(1));
+    if (target) a.setAttribute('href', '#' + target);
+  }
   // Sphinx makes the ids of headings without a label from their text, page by page, so on
   // one page several sections are "summary" or "exercises": the later ones are renamed.
   const seen = new Set();

@@ -27,7 +27,8 @@ learned bilinear form, simpler than their small scoring network):
 .. math::
 
     e(t, s) = h_\text{dec}(t)^\top Q\, h_\text{enc}(s), \qquad
-    \alpha(t, s) = \frac{\exp e(t, s)}{\sum_{s'} \exp e(t, s')}, \qquad
+    \alpha(t, s) = \frac{\exp e(t, s)}{\sum_{s'} \exp e(t, s')},
+
     r(t) = \sum_{s=1}^{T} \alpha(t, s)\, h_\text{enc}(s),
 
     o(t) = V h_\text{dec}(t) + A\, r(t) + c_\text{dec}
@@ -151,7 +152,8 @@ def attend(h_dec, h_enc, Q):
     .. math::
 
         e(t, s) = h_\text{dec}(t)^\top Q\, h_\text{enc}(s), \quad
-        \alpha(t, s) = \operatorname{softmax}_s e(t, s), \quad
+        \alpha(t, s) = \operatorname{softmax}_s e(t, s),
+
         r(t) = \sum_s \alpha(t, s)\, h_\text{enc}(s)
 
     Parameters
